@@ -1,0 +1,84 @@
+/**
+ * The `repower` command.
+ *
+ *   repower envelope --stack <stack> | --config-file <path> [--json]
+ *
+ * Exit status: 0 when every budget of every phase holds, 1 when one breaks,
+ * 2 when the input is invalid (the message names file, field path and line).
+ */
+import { parseArgs } from "node:util";
+import { loadStackFile, SiteSpecError, stackFile, type LoadedStack } from "../components/model";
+import { envelopeReport, renderEnvelope } from "./envelope-report";
+import { colourEnabled, paint } from "./format";
+
+export const USAGE = `usage:
+  repower envelope --stack <stack>         the envelope of stacks/Pulumi.<stack>.yaml, per phase
+  repower envelope --config-file <path>    the same for any stack config file
+    --json                                 the report as JSON on stdout
+
+exit status: 0 all budgets hold, 1 a budget is broken, 2 invalid input`;
+
+/** A usage or input error: printed without a stack trace, exit status 2. */
+export class UsageError extends Error {}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Resolves --stack / --config-file to a stack file path. */
+export function stackFileFrom(values: { stack?: string; "config-file"?: string }): string {
+  if (values.stack !== undefined && values["config-file"] !== undefined) {
+    throw new UsageError("give --stack or --config-file, not both");
+  }
+  if (values["config-file"] !== undefined) return values["config-file"];
+  if (values.stack !== undefined) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack: not a stack name: ${JSON.stringify(values.stack)}`);
+    return stackFile(values.stack);
+  }
+  throw new UsageError("give --stack <stack> or --config-file <path>");
+}
+
+function envelopeCommand(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: { stack: { type: "string" }, "config-file": { type: "string" }, json: { type: "boolean", default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const loaded: LoadedStack = loadStackFile(stackFileFrom(values));
+  const report = envelopeReport(loaded);
+  const ok = report.phases.every((ph) => ph.budgets.every((b) => b.ok));
+  if (values.json) io.stdout.write(JSON.stringify({ ...report, ok }, null, 2) + "\n");
+  else io.stdout.write(renderEnvelope(report, paint(colourEnabled(io.stdout))) + "\n");
+  return ok ? 0 : 1;
+}
+
+/** Runs the command; returns the exit status. Never throws for bad input. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "envelope":
+        return envelopeCommand(rest, io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(USAGE + "\n");
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (e) {
+    if (e instanceof SiteSpecError) {
+      io.stderr.write(`repower: invalid site spec\n${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr.write(`repower: ${(e as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

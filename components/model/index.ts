@@ -1,0 +1,8 @@
+/** The pure model of repower: site spec, catalog and envelope arithmetic. No Pulumi here. */
+export * from "./catalog";
+export * from "./site-spec";
+export * from "./spec-errors";
+export * from "./site";
+export * from "./stack-file";
+export * from "./envelope";
+export { knownKeysAt } from "./zod-issues";

@@ -1,0 +1,169 @@
+/**
+ * Reads a Pulumi stack config file (`stacks/Pulumi.<stack>.yaml`), finds
+ * `config.repower:site` in it, validates it, and locates every problem at a
+ * line and column of that file.
+ *
+ * Pure apart from reading the file: no Pulumi here.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
+import { validateSite, type Site } from "./site";
+import type { SiteSpec } from "./site-spec";
+import { describeValue, SiteSpecError, suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
+
+/** The config key that holds the site. */
+export const SITE_KEY = "repower:site";
+
+/** A stack file that was read and validated. */
+export interface LoadedStack {
+  /** The stack name: `<x>` of `Pulumi.<x>.yaml`. */
+  stack: string;
+  /** The file as given (relative paths stay relative, for messages). */
+  file: string;
+  site: Site;
+  spec: SiteSpec;
+  /** Line and column (1-based) of a field of `repower:site`, or of its nearest existing parent. */
+  locate(path: FieldPath): { line: number; column: number };
+}
+
+/** `<x>` of `Pulumi.<x>.yaml`, else the file name without its extension. */
+export function stackNameOf(file: string): string {
+  const base = path.basename(file);
+  const m = /^Pulumi\.(.+)\.ya?ml$/.exec(base);
+  return m ? m[1] : base.replace(/\.ya?ml$/, "");
+}
+
+/** The file of a stack in a project whose `stackConfigDir` is `dir`. */
+export function stackFile(stack: string, dir = "stacks"): string {
+  return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+function locator(doc: Document, lines: LineCounter, prefix: FieldPath) {
+  return (p: FieldPath): { line: number; column: number } => {
+    const full = [...prefix, ...p];
+    // Walk down as far as the path exists; point at a key where the last step names one.
+    let node: unknown = doc.contents;
+    let best: [number, number] | undefined = rangeOf(node);
+    for (const step of full) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(step));
+        if (pair === undefined) break;
+        const keyRange = rangeOf(pair.key);
+        node = pair.value;
+        best = rangeOf(node) ?? keyRange ?? best;
+        if (step === full[full.length - 1] && (node === null || node === undefined)) best = keyRange ?? best;
+      } else if (isSeq(node) && typeof step === "number") {
+        node = node.items[step];
+        if (node === undefined) break;
+        best = rangeOf(node) ?? best;
+      } else break;
+    }
+    const offset = best ? best[0] : 0;
+    const pos = lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+function rangeOf(node: unknown): [number, number] | undefined {
+  const r = (node as YamlNode | null | undefined)?.range;
+  return r ? [r[0], r[1]] : undefined;
+}
+
+/** The key node of an unknown key, so that its issue points at the key itself. */
+function keyLocator(doc: Document, lines: LineCounter, prefix: FieldPath) {
+  return (p: FieldPath): { line: number; column: number } | undefined => {
+    if (p.length === 0) return undefined;
+    const parent = doc.getIn([...prefix, ...p.slice(0, -1)], true);
+    if (!isMap(parent)) return undefined;
+    const last = p[p.length - 1];
+    const pair = parent.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(last));
+    const r = pair ? rangeOf(pair.key) : undefined;
+    if (!r) return undefined;
+    const pos = lines.linePos(r[0]);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+/**
+ * Reads and validates a stack file. Throws `SiteSpecError` (every problem,
+ * each with file, field path, line and column) when the site cannot be used.
+ */
+export function loadStackFile(file: string): LoadedStack {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(e)})`;
+    throw new SiteSpecError(file, [{ path: [], root: "file", message: why }]);
+  }
+  return parseStackText(text, file);
+}
+
+/** As `loadStackFile`, for text already read; `file` is used in messages. */
+export function parseStackText(text: string, file: string): LoadedStack {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const fileIssue = (message: string, p: FieldPath = [], line = 1, column = 1): SiteSpecError =>
+    new SiteSpecError(file, [{ path: p, root: "file", message, line, column }]);
+
+  if (doc.errors.length > 0) {
+    const issues: SpecIssue[] = doc.errors.map((e) => {
+      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+      return { path: [], root: "file", message: `invalid YAML: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
+    });
+    throw new SiteSpecError(file, issues);
+  }
+  if (text.trim() === "" || doc.contents === null) {
+    throw fileIssue(`the file is empty; expected a map with config: ${SITE_KEY}`);
+  }
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw fileIssue(`cannot be read as YAML data: ${(e as Error).message}`);
+  }
+  if (root === null || typeof root !== "object" || Array.isArray(root)) {
+    throw fileIssue(`the top level must be a map with a config key, found ${describeValue(root)}`);
+  }
+  const top = root as Record<string, unknown>;
+  const where = locator(doc, lines, []);
+  if (!("config" in top)) {
+    const keys = Object.keys(top);
+    const at = keys.length > 0 ? where([keys[0]]) : { line: 1, column: 1 };
+    throw fileIssue(`missing the config key${suggestion("config", keys).startsWith("; did") ? suggestion("config", keys) : ""}`, ["config"], at.line, at.column);
+  }
+  const config = top.config;
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    const at = where(["config"]);
+    throw fileIssue(`must be a map of config keys, found ${describeValue(config)}`, ["config"], at.line, at.column);
+  }
+  const cfg = config as Record<string, unknown>;
+  if (!(SITE_KEY in cfg)) {
+    const keys = Object.keys(cfg);
+    const at = where(["config"]);
+    const near = suggestion(SITE_KEY, keys);
+    throw fileIssue(
+      `missing ${SITE_KEY}${near.startsWith("; did") ? near : keys.length > 0 ? `; found only ${keys.map((k) => `"${k}"`).join(", ")}` : ""}`,
+      ["config", SITE_KEY],
+      at.line,
+      at.column,
+    );
+  }
+
+  const prefix: FieldPath = ["config", SITE_KEY];
+  const locate = locator(doc, lines, prefix);
+  const locateKey = keyLocator(doc, lines, prefix);
+  const result = validateSite(cfg[SITE_KEY]);
+  if (!result.ok) {
+    const issues = result.issues
+      .map((i) => {
+        const pos = (i.message.startsWith("unknown key") ? locateKey(i.path) : undefined) ?? locate(i.path);
+        return { ...i, line: pos.line, column: pos.column };
+      })
+      .sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new SiteSpecError(file, issues);
+  }
+  return { stack: stackNameOf(file), file, site: result.site, spec: result.spec, locate };
+}
