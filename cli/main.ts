@@ -6,8 +6,9 @@
  * Exit status: 0 when every budget of every phase holds, 1 when one breaks,
  * 2 when the input is invalid (the message names file, field path and line).
  */
+import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { loadStackFile, SiteSpecError, stackFile, type LoadedStack } from "../components/model";
+import { loadStackFile, SiteSpecError, stackFile, stackNameOf, suggestion, type LoadedStack } from "../components/model";
 import { envelopeReport, renderEnvelope } from "./envelope-report";
 import { colourEnabled, paint } from "./format";
 
@@ -34,9 +35,24 @@ export function stackFileFrom(values: { stack?: string; "config-file"?: string }
   if (values["config-file"] !== undefined) return values["config-file"];
   if (values.stack !== undefined) {
     if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack: not a stack name: ${JSON.stringify(values.stack)}`);
-    return stackFile(values.stack);
+    const file = stackFile(values.stack);
+    if (!fs.existsSync(file)) {
+      const known = listStacks();
+      throw new UsageError(`--stack: no stack file ${file}${suggestion(values.stack, known)}`);
+    }
+    return file;
   }
   throw new UsageError("give --stack <stack> or --config-file <path>");
+}
+
+/** The stacks of the project: `<x>` of every `stacks/Pulumi.<x>.yaml`, sorted. */
+export function listStacks(dir = "stacks"): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
+    .map(stackNameOf)
+    .sort();
 }
 
 function envelopeCommand(args: string[], io: Io): number {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import { validateSite, type Site } from "./site";
 import type { SiteSpec } from "./site-spec";
-import { describeValue, SiteSpecError, suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
+import { describeValue, nearest, SiteSpecError, type FieldPath, type SpecIssue } from "./spec-errors";
 
 /** The config key that holds the site. */
 export const SITE_KEY = "repower:site";
@@ -129,10 +129,12 @@ export function parseStackText(text: string, file: string): LoadedStack {
   }
   const top = root as Record<string, unknown>;
   const where = locator(doc, lines, []);
+  const keyAt = keyLocator(doc, lines, []);
   if (!("config" in top)) {
     const keys = Object.keys(top);
-    const at = keys.length > 0 ? where([keys[0]]) : { line: 1, column: 1 };
-    throw fileIssue(`missing the config key${suggestion("config", keys).startsWith("; did") ? suggestion("config", keys) : ""}`, ["config"], at.line, at.column);
+    const near = nearest("config", keys);
+    const at = (keys.length > 0 ? keyAt([near ?? keys[0]]) : undefined) ?? { line: 1, column: 1 };
+    throw fileIssue(`missing the config key${near !== undefined ? `; did you mean "${near}"?` : ""}`, ["config"], at.line, at.column);
   }
   const config = top.config;
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
@@ -142,14 +144,11 @@ export function parseStackText(text: string, file: string): LoadedStack {
   const cfg = config as Record<string, unknown>;
   if (!(SITE_KEY in cfg)) {
     const keys = Object.keys(cfg);
-    const at = where(["config"]);
-    const near = suggestion(SITE_KEY, keys);
-    throw fileIssue(
-      `missing ${SITE_KEY}${near.startsWith("; did") ? near : keys.length > 0 ? `; found only ${keys.map((k) => `"${k}"`).join(", ")}` : ""}`,
-      ["config", SITE_KEY],
-      at.line,
-      at.column,
-    );
+    const near = nearest(SITE_KEY, keys);
+    const at = (near !== undefined ? keyLocator(doc, lines, ["config"])([near]) : keyAt(["config"])) ?? { line: 1, column: 1 };
+    const hint =
+      near !== undefined ? `; did you mean "${near}"?` : keys.length > 0 ? `; found only ${keys.map((k) => `"${k}"`).join(", ")}` : "";
+    throw fileIssue(`missing ${SITE_KEY}${hint}`, ["config", SITE_KEY], at.line, at.column);
   }
 
   const prefix: FieldPath = ["config", SITE_KEY];
