@@ -2,43 +2,8 @@
  * The envelope of a site per phase as a plain, JSON-ready report, and its
  * rendering for a terminal. Used by `repower envelope` and `repower preview`.
  */
-import {
-  firmLimitMW,
-  poolHeadroom,
-  siteEnvelope,
-  siteLimitMW,
-  type Budget,
-  type LoadedStack,
-} from "../components/model";
-import { paint as makePaint, percent, quantity, round, type Paint } from "./format";
-
-export interface BudgetRow {
-  kind: Budget["kind"];
-  subject: string;
-  unit: "MW" | "kW";
-  used: number | null;
-  limit: number | null;
-  /** Percent of the limit used; null when the limit is 0 and something is used. */
-  utilisationPercent: number | null;
-  ok: boolean;
-  binding: boolean;
-}
-
-export interface PhaseRow {
-  name: string;
-  /** True for the transient into this phase (overlap: true). */
-  transient: boolean;
-  from?: string;
-  active: boolean;
-  itMW: number;
-  facilityMW: number;
-  siteLimitMW: number;
-  firmFacilityMW: number;
-  firmLimitMW: number;
-  binding: { kind: Budget["kind"]; subject: string; utilisationPercent: number | null };
-  budgets: BudgetRow[];
-  pools: { pool: string; nodes: number; moreNodesFit: number | null }[];
-}
+import { envelopeRows, type Budget, type BudgetRow, type LoadedStack, type PhaseRow } from "../components/model";
+import { paint as makePaint, percent, quantity, type Paint } from "./format";
 
 export interface EnvelopeReport {
   stack: string;
@@ -48,37 +13,9 @@ export interface EnvelopeReport {
   phases: PhaseRow[];
 }
 
-const pct = (u: number) => (Number.isFinite(u) ? round(u * 100, 3) : null);
-
 export function envelopeReport(loaded: LoadedStack): EnvelopeReport {
   const { site } = loaded;
-  const phases = siteEnvelope(site).map((env): PhaseRow => {
-    const s = env.scenario;
-    return {
-      name: s.phase,
-      transient: s.transient,
-      ...(s.from !== undefined ? { from: s.from } : {}),
-      active: !s.transient && s.phase === site.rollout.activePhase,
-      itMW: round(env.itMW) as number,
-      facilityMW: round(env.facilityMW) as number,
-      siteLimitMW: round(siteLimitMW(site)) as number,
-      firmFacilityMW: round(env.firmFacilityMW) as number,
-      firmLimitMW: round(firmLimitMW(site)) as number,
-      binding: { kind: env.binding.kind, subject: env.binding.subject, utilisationPercent: pct(env.binding.utilisation) },
-      budgets: env.budgets.map((b) => ({
-        kind: b.kind,
-        subject: b.subject,
-        unit: b.unit,
-        used: round(b.used),
-        limit: round(b.limit),
-        utilisationPercent: pct(b.utilisation),
-        ok: b.ok,
-        binding: b === env.binding,
-      })),
-      pools: poolHeadroom(site, s),
-    };
-  });
-  return { stack: loaded.stack, site: site.name, file: loaded.file, activePhase: site.rollout.activePhase, phases };
+  return { stack: loaded.stack, site: site.name, file: loaded.file, activePhase: site.rollout.activePhase, phases: envelopeRows(site) };
 }
 
 const LABEL: Record<Budget["kind"], string> = {

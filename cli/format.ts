@@ -36,9 +36,3 @@ export function percent(utilisation: number): string {
   return Number.isFinite(utilisation) ? `${(utilisation * 100).toFixed(1)} %` : "∞ %";
 }
 
-/** Rounds for JSON: finite numbers to 6 decimals, infinity to null. */
-export function round(value: number, digits = 6): number | null {
-  if (!Number.isFinite(value)) return null;
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}

@@ -6,3 +6,6 @@ export * from "./site";
 export * from "./stack-file";
 export * from "./envelope";
 export { knownKeysAt } from "./zod-issues";
+export * from "./node-labels";
+export * from "./device-plugin-config";
+export * from "./envelope-summary";

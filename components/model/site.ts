@@ -53,6 +53,8 @@ export interface Phase {
 
 export interface Site {
   name: string;
+  /** The spec as validated, defaults filled in: what the envelope ConfigMap publishes. */
+  spec: SiteSpec;
   grid: { interconnectMW: number; firmMW: number; reservePercent: number; auxMW: number };
   transformers: TransformerSpec[];
   feeds: FeedSpec[];
@@ -154,6 +156,7 @@ export function resolveSite(spec: SiteSpec, catalog: Catalog): Site {
 
   return {
     name: spec.name,
+    spec,
     grid: {
       interconnectMW: spec.grid.interconnectMW,
       firmMW: spec.grid.firmMW ?? spec.grid.interconnectMW,

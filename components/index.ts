@@ -1,0 +1,13 @@
+/**
+ * repower's Pulumi components, for use in any Pulumi program:
+ *
+ *   import { GpuNodePool, SitePowerEnvelope } from "repower/components";
+ */
+export * from "./site-power-envelope";
+export * from "./gpu-node-pool";
+export * from "./nvidia-device-plugin";
+export * from "./gpu-monitoring";
+export * from "./gpu-power-cap";
+export * from "./eks-site-cluster";
+export { physicalName, NAMESPACES, CHARTS, podSecurityLabels } from "./naming";
+export * as model from "./model";

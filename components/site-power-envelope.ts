@@ -1,0 +1,93 @@
+/**
+ * SitePowerEnvelope: publishes the validated site spec and the budgets of
+ * every phase as the ConfigMap `repower-site-envelope` in the `repower-system`
+ * namespace (Pod Security `restricted`), for the policy pack and for anything
+ * that needs the numbers at run time; outputs the active phase's budgets and
+ * headroom.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { envelopeRows, type BudgetRow, type PhaseRow, type PoolHeadroom, type Site } from "./model";
+import { managedBy, NAMESPACES, podSecurityLabels } from "./naming";
+
+/** The ConfigMap's name: the policy pack looks for exactly this. */
+export const ENVELOPE_CONFIGMAP = "repower-site-envelope";
+/** Version of the ConfigMap's data layout. */
+export const ENVELOPE_SCHEMA = "repower.io/envelope/v1";
+
+export interface SitePowerEnvelopeArgs {
+  /** The validated site (`validateSite` or `loadStackFile`). */
+  site: Site;
+  /** The Pulumi stack the site belongs to, recorded in the ConfigMap. */
+  stack: string;
+  /** Make the `repower-system` namespace (default true); false when it exists already. */
+  createNamespace?: boolean;
+}
+
+/** The ConfigMap's data: the spec as validated, the phases' rows, and the active phase. */
+export function envelopeData(site: Site, stack: string): Record<string, string> {
+  return {
+    schema: ENVELOPE_SCHEMA,
+    stack,
+    site: site.name,
+    activePhase: site.rollout.activePhase,
+    "site.json": JSON.stringify(site.spec, null, 2),
+    "envelope.json": JSON.stringify(envelopeRows(site), null, 2),
+  };
+}
+
+export class SitePowerEnvelope extends pulumi.ComponentResource {
+  static readonly __pulumiType = "repower:envelope:SitePowerEnvelope";
+
+  /** The namespace holding the envelope. */
+  readonly namespace: pulumi.Output<string>;
+  /** The ConfigMap's name. */
+  readonly configMapName: pulumi.Output<string>;
+  /** The active phase. */
+  readonly activePhase: pulumi.Output<string>;
+  /** Every budget of the active phase: used / limit / utilisation. */
+  readonly budgets: pulumi.Output<BudgetRow[]>;
+  /** Per pool: nodes in the active phase and how many more fit. */
+  readonly headroom: pulumi.Output<PoolHeadroom[]>;
+  /** Every moment of the rollout. */
+  readonly phases: pulumi.Output<PhaseRow[]>;
+
+  constructor(name: string, args: SitePowerEnvelopeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(SitePowerEnvelope.__pulumiType, name, {}, opts);
+    const { site } = args;
+    const labels = managedBy(site.name, "envelope");
+
+    const ns =
+      args.createNamespace === false
+        ? undefined
+        : new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: NAMESPACES.system, labels: { ...labels, ...podSecurityLabels("restricted") } } },
+            { parent: this },
+          );
+    const cm = new k8s.core.v1.ConfigMap(
+      `${name}-configmap`,
+      {
+        metadata: { name: ENVELOPE_CONFIGMAP, namespace: ns ? ns.metadata.name : NAMESPACES.system, labels },
+        data: envelopeData(site, args.stack),
+      },
+      { parent: this },
+    );
+
+    const rows = envelopeRows(site);
+    const active = rows.find((r) => r.active) as PhaseRow;
+    this.namespace = cm.metadata.namespace;
+    this.configMapName = cm.metadata.name;
+    this.activePhase = pulumi.output(site.rollout.activePhase);
+    this.budgets = pulumi.output(active.budgets);
+    this.headroom = pulumi.output(active.pools);
+    this.phases = pulumi.output(rows);
+    this.registerOutputs({
+      namespace: this.namespace,
+      configMapName: this.configMapName,
+      activePhase: this.activePhase,
+      budgets: this.budgets,
+      headroom: this.headroom,
+    });
+  }
+}
