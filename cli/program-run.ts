@@ -192,16 +192,31 @@ export async function runProgram(opts: {
     process.env[k] = v;
   }
   const entry = require.resolve(path.resolve(opts.programDir));
+  // As the language host does: an error the program throws, or a rejection nobody handles
+  // (an error inside an apply), fails the run. A thrown error is caught inside the stack's
+  // init so that the SDK's own promises settle instead of rejecting unhandled.
+  let failure: unknown;
+  const onRejection = (reason: unknown) => {
+    failure ??= reason;
+  };
+  process.on("unhandledRejection", onRejection);
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       delete require.cache[entry];
-      return require(entry);
+      try {
+        return await require(entry);
+      } catch (e) {
+        failure ??= e;
+        return {};
+      }
     });
     // Registrations still in flight when the outputs resolve: wait for every RPC to finish.
     await settings.waitForRPCs();
+    if (failure !== undefined) throw failure;
     const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
     return { resources, outputs: (root && outputsByUrn.get(root.urn)) ?? {} };
   } finally {
+    process.off("unhandledRejection", onRejection);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;

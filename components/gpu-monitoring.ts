@@ -114,12 +114,12 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     records.push({
       record: "repower:pool_system_power_watts",
       expr: `repower:pool_gpu_power_watts${sel} * ${num(systemScale(p))}`,
-      labels: { zone: p.coolingZone as string },
+      labels: { pool: p.name, zone: p.coolingZone as string },
     });
     records.push({
       record: "repower:pool_facility_power_watts",
       expr: `repower:pool_system_power_watts${sel} * ${num(zonePue.get(p.coolingZone as string) ?? 1)}`,
-      labels: { curtailable: String(p.curtailable) },
+      labels: { pool: p.name, curtailable: String(p.curtailable) },
     });
   }
   records.push({
@@ -249,10 +249,9 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
       },
     });
   }
-  return [
-    { name: `repower-${site.name}-records`, rules: records },
-    { name: `repower-${site.name}-alerts`, rules: alerts },
-  ];
+  // One group: Prometheus evaluates a group's rules in order, so each alert sees the
+  // records of the same evaluation (across groups it could see the previous one's).
+  return [{ name: `repower-${site.name}`, rules: [...records, ...alerts] }];
 }
 
 /** A Grafana dashboard: site power against the envelope, per pool and per zone. */

@@ -44,10 +44,8 @@ export function checkPoolConfigs(site: Site): void {
   site.gpuPools.forEach((pool, i) => {
     const problems = devicePluginConfigProblems(devicePluginConfig(pool));
     if (problems.length > 0) {
-      throw new pulumi.InputPropertyError({
-        propertyPath: `repower:site.gpuPools[${i}].devicePlugin`,
-        reason: `pool ${pool.name}: ${problems.join("; ")}`,
-      });
+      const propertyPath = `repower:site.gpuPools[${i}].devicePlugin`;
+      throw new pulumi.InputPropertyError({ propertyPath, reason: `${propertyPath}: pool ${pool.name}: ${problems.join("; ")}` });
     }
   });
 }

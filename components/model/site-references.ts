@@ -6,6 +6,7 @@
  * Runs after the zod schema, on its output. Pure: no Pulumi here.
  */
 import { GPU_SYSTEMS, MINERS, type Catalog } from "./catalog";
+import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
 import type { SiteSpec } from "./site-spec";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
 
@@ -134,6 +135,13 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
       }
       if (dp.sharing === "none" && dp.rename !== undefined) {
         add(at("devicePlugin", "rename"), "rename applies only with sharing time-slicing or mps");
+      }
+      // NVIDIA's own rules for the config this pool will get.
+      if (dp.sharing === "none" || dp.replicas !== undefined) {
+        for (const problem of devicePluginConfigProblems(devicePluginConfig(p))) {
+          const field = /replicas/.test(problem) ? "replicas" : /migStrategy|MPS/.test(problem) ? "migStrategy" : /rename/.test(problem) ? "rename" : undefined;
+          add(field ? at("devicePlugin", field) : at("devicePlugin"), `NVIDIA device plugin: ${problem}`);
+        }
       }
     }
   });
