@@ -15,6 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   activePhase,
+  DCGM_JOB,
   evaluate,
   firmLimitMW,
   GPU_TAINT,
@@ -53,8 +54,6 @@ export const ALERT_TIMING = {
 /** GPU temperature thresholds, °C. */
 export const GPU_TEMP = { warning: 85, critical: 90 } as const;
 
-/** The exporter's Prometheus job (the chart's Service name). */
-export const DCGM_JOB = "dcgm-exporter";
 
 /** System watts per GPU watt: the node's power at full GPU draw over its GPUs' draw. */
 export function systemScale(pool: GpuPool): number {

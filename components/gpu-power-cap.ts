@@ -8,7 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GPU_TAINT, LABEL_POOL, LABEL_SITE, type GpuPool, type Site } from "./model";
+import { GPU_TAINT, LABEL_POOL, LABEL_SITE, POWER_CAP_ENV, type GpuPool, type Site } from "./model";
 import { managedBy, NAMESPACES, physicalName, podSecurityLabels } from "./naming";
 
 /** The image that runs nvidia-smi (the NVIDIA container runtime injects the driver's utilities). */
@@ -63,7 +63,7 @@ export function powerCapDaemonSetSpec(site: Site, pool: GpuPool, runtimeClassNam
             image: POWER_CAP_IMAGE,
             command: ["/bin/sh", "-c", powerCapScript()],
             env: [
-              { name: "POWER_CAP_WATTS", value: String(pool.powerCapWatts) },
+              { name: POWER_CAP_ENV, value: String(pool.powerCapWatts) },
               { name: "INTERVAL_SECONDS", value: String(POWER_CAP_INTERVAL_S) },
               { name: "NVIDIA_VISIBLE_DEVICES", value: "all" },
               { name: "NVIDIA_DRIVER_CAPABILITIES", value: "utility" },

@@ -12,14 +12,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { devicePluginConfig, devicePluginConfigProblems, GPU_TAINT, LABEL_SITE, type Site } from "./model";
+import { devicePluginConfig, devicePluginConfigProblems, GPU_TAINT, LABEL_SITE, OPERATOR_CONFIGMAP, type Site } from "./model";
 import { CHARTS, managedBy, NAMESPACES, podSecurityLabels } from "./naming";
 
 export const DEVICE_PLUGIN_MODES = ["device-plugin", "gpu-operator"] as const;
 export type DevicePluginMode = (typeof DEVICE_PLUGIN_MODES)[number];
 
-/** The ConfigMap of configs the GPU Operator reads (gpu-operator mode). */
-export const OPERATOR_CONFIGMAP = "repower-device-plugin-configs";
 
 export interface NvidiaDevicePluginArgs {
   /** The validated site: one config per GPU pool. */

@@ -7,13 +7,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { envelopeRows, type BudgetRow, type PhaseRow, type PoolHeadroom, type Site } from "./model";
+import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, envelopeRows, type BudgetRow, type PhaseRow, type PoolHeadroom, type Site } from "./model";
 import { managedBy, NAMESPACES, podSecurityLabels } from "./naming";
 
-/** The ConfigMap's name: the policy pack looks for exactly this. */
-export const ENVELOPE_CONFIGMAP = "repower-site-envelope";
-/** Version of the ConfigMap's data layout. */
-export const ENVELOPE_SCHEMA = "repower.io/envelope/v1";
 
 export interface SitePowerEnvelopeArgs {
   /** The validated site (`validateSite` or `loadStackFile`). */

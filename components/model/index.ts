@@ -9,3 +9,5 @@ export { knownKeysAt } from "./zod-issues";
 export * from "./node-labels";
 export * from "./device-plugin-config";
 export * from "./envelope-summary";
+export * from "./remedies";
+export * from "./published-names";

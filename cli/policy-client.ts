@@ -1,0 +1,255 @@
+/**
+ * Starts the policy pack the way the Pulumi engine does
+ * (`node <@pulumi/pulumi>/cmd/run-policy-pack <engine-address> .` inside the
+ * pack's directory; the pack serves the gRPC Analyzer protocol on 127.0.0.1
+ * and prints its port) and speaks that protocol to it: GetAnalyzerInfo,
+ * ConfigureStack, Configure, Analyze and AnalyzeStack.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { RegisteredResource } from "./program-run";
+
+// The SDK's own generated protocol code: the messages the engine sends.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const analyzergrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const emptypb = require("google-protobuf/google/protobuf/empty_pb");
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+const SEVERITIES = ["", "low", "medium", "high", "critical"];
+
+export interface PolicyInfo {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  severity: string;
+  remediationSteps: string;
+  type: "resource" | "stack" | "unknown";
+  configSchema?: Record<string, unknown>;
+}
+
+export interface AnalyzerInfo {
+  name: string;
+  version: string;
+  supportsConfig: boolean;
+  policies: PolicyInfo[];
+}
+
+export interface Diagnostic {
+  policyName: string;
+  policyPackName: string;
+  policyPackVersion: string;
+  message: string;
+  enforcementLevel: EnforcementLevel;
+  severity: string;
+  urn: string;
+  description: string;
+}
+
+/** Per-policy settings, as `pulumi preview --policy-pack-config` gives them. */
+export type PolicyConfig = Record<string, { enforcementLevel?: EnforcementLevel; [k: string]: unknown }>;
+
+/** The engine's address handed to the pack. The pack does not call the engine back; nothing listens there. */
+export const NO_ENGINE = "127.0.0.1:0";
+
+function options(r: RegisteredResource) {
+  const o = new analyzerpb.AnalyzerResourceOptions();
+  o.setProtect(r.protect);
+  o.setIgnorechangesList(r.ignoreChanges);
+  o.setDeletebeforereplace(r.deleteBeforeReplace);
+  o.setDeletebeforereplacedefined(true);
+  o.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
+  if (r.parent) o.setParent(r.parent);
+  return o;
+}
+
+function toStruct(v: Record<string, unknown>) {
+  return Struct.fromJavaScript(v as Parameters<typeof Struct.fromJavaScript>[0]);
+}
+
+function providerOf(r: RegisteredResource, byUrn: Map<string, RegisteredResource>) {
+  if (!r.provider) return undefined;
+  const urn = r.provider.split("::").slice(0, -1).join("::");
+  const prov = byUrn.get(urn);
+  const p = new analyzerpb.AnalyzerProviderResource();
+  p.setUrn(urn);
+  p.setType(prov?.type ?? urn.split("::")[2]?.split("$").pop() ?? "");
+  p.setName(prov?.name ?? urn.split("::").pop() ?? "");
+  p.setProperties(toStruct(prov?.properties ?? {}));
+  return p;
+}
+
+function toDiagnostics(list: any[]): Diagnostic[] {
+  return list.map((d) => ({
+    policyName: d.getPolicyname(),
+    policyPackName: d.getPolicypackname(),
+    policyPackVersion: d.getPolicypackversion(),
+    message: d.getMessage(),
+    enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "mandatory",
+    severity: SEVERITIES[d.getSeverity?.() ?? 0] ?? "",
+    urn: d.getUrn(),
+    description: d.getDescription(),
+  }));
+}
+
+/** A running policy pack and a gRPC client to it. */
+export class PolicyPackProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+    private readonly client: any,
+    private readonly stderr: () => string,
+  ) {}
+
+  /** Starts the pack in `packDir` exactly as the engine does; resolves once it prints its port. */
+  static start(packDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<PolicyPackProcess> {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    const child = spawn(process.execPath, [runner, NO_ENGINE, "."], {
+      cwd: path.resolve(packDir),
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...opts.env },
+    });
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    return new Promise((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`the policy pack did not print its port within ${opts.timeoutMs ?? 60000} ms${err ? `:\n${err}` : ""}`));
+      }, opts.timeoutMs ?? 60_000);
+      const onData = (d: Buffer) => {
+        out += d;
+        const nl = out.indexOf("\n");
+        if (nl < 0) return;
+        clearTimeout(timer);
+        child.stdout!.off("data", onData);
+        const port = Number(out.slice(0, nl).trim());
+        if (!Number.isInteger(port) || port <= 0) {
+          child.kill();
+          reject(new Error(`the policy pack printed ${JSON.stringify(out.slice(0, nl))} instead of a port${err ? `:\n${err}` : ""}`));
+          return;
+        }
+        const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+          "grpc.max_receive_message_length": 400 * 1024 * 1024,
+          "grpc.max_send_message_length": 400 * 1024 * 1024,
+        });
+        resolve(new PolicyPackProcess(child, port, client, () => err));
+      };
+      child.stdout!.on("data", onData);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the policy pack exited (${code}) before serving${err ? `:\n${err}` : ""}`));
+      });
+    });
+  }
+
+  private call<T>(method: string, req: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client[method](req, (e: Error | null, resp: T) => {
+        if (e) reject(new Error(`policy pack ${method}: ${e.message}${this.stderr() ? `\n${this.stderr()}` : ""}`));
+        else resolve(resp);
+      });
+    });
+  }
+
+  async info(): Promise<AnalyzerInfo> {
+    const r: any = await this.call("getAnalyzerInfo", new emptypb.Empty());
+    return {
+      name: r.getName(),
+      version: r.getVersion(),
+      supportsConfig: r.getSupportsconfig(),
+      policies: r.getPoliciesList().map((p: any) => ({
+        name: p.getName(),
+        description: p.getDescription(),
+        enforcementLevel: LEVELS[p.getEnforcementlevel()],
+        severity: SEVERITIES[p.getSeverity()] ?? "",
+        remediationSteps: p.getRemediationSteps(),
+        type: ["unknown", "resource", "stack"][p.getPolicyType()] as PolicyInfo["type"],
+        ...(p.getConfigschema() ? { configSchema: p.getConfigschema().getProperties()?.toJavaScript() } : {}),
+      })),
+    };
+  }
+
+  async configureStack(stack: string, project: string, dryRun = true): Promise<void> {
+    const req = new analyzerpb.AnalyzerStackConfigureRequest();
+    req.setStack(stack);
+    req.setProject(project);
+    req.setDryRun(dryRun);
+    await this.call("configureStack", req);
+  }
+
+  async configure(config: PolicyConfig): Promise<void> {
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, { enforcementLevel, ...props }] of Object.entries(config)) {
+      const pc = new analyzerpb.PolicyConfig();
+      if (enforcementLevel) pc.setEnforcementlevel(LEVELS.indexOf(enforcementLevel));
+      pc.setProperties(toStruct(props));
+      map.set(name, pc);
+    }
+    await this.call("configure", req);
+  }
+
+  /** Analyze: one resource, before it is created or updated (resource policies). */
+  async analyze(r: RegisteredResource, all: readonly RegisteredResource[] = []): Promise<Diagnostic[]> {
+    const req = new analyzerpb.AnalyzeRequest();
+    req.setType(r.type);
+    req.setName(r.name);
+    req.setUrn(r.urn);
+    req.setProperties(toStruct(r.properties));
+    req.setOptions(options(r));
+    const prov = providerOf(r, new Map(all.map((x) => [x.urn, x])));
+    if (prov) req.setProvider(prov);
+    const resp: any = await this.call("analyze", req);
+    // The engine attributes a resource policy's diagnostics to the resource analyzed.
+    return toDiagnostics(resp.getDiagnosticsList()).map((d) => (d.urn ? d : { ...d, urn: r.urn }));
+  }
+
+  /** AnalyzeStack: every resource of the stack at once (stack policies). */
+  async analyzeStack(resources: readonly RegisteredResource[]): Promise<Diagnostic[]> {
+    const byUrn = new Map(resources.map((x) => [x.urn, x]));
+    const req = new analyzerpb.AnalyzeStackRequest();
+    req.setResourcesList(
+      resources.map((r) => {
+        const a = new analyzerpb.AnalyzerResource();
+        a.setType(r.type);
+        a.setName(r.name);
+        a.setUrn(r.urn);
+        a.setProperties(toStruct(r.properties));
+        a.setOptions(options(r));
+        if (r.parent) a.setParent(r.parent);
+        a.setDependenciesList(r.dependencies);
+        const deps = a.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+          const pd = new analyzerpb.AnalyzerPropertyDependencies();
+          pd.setUrnsList(urns);
+          deps.set(k, pd);
+        }
+        const prov = providerOf(r, byUrn);
+        if (prov) a.setProvider(prov);
+        return a;
+      }),
+    );
+    const resp: any = await this.call("analyzeStack", req);
+    return toDiagnostics(resp.getDiagnosticsList());
+  }
+
+  /** Custom resources only, as the engine analyzes them (components are not sent). */
+  static analyzable(resources: readonly RegisteredResource[]): RegisteredResource[] {
+    return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once("exit", r));
+      this.child.kill();
+      await exited;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * What a broken budget means and what would fix it, in words a site
+ * engineer can act on: the moment, what was found, the limit, and the
+ * smallest change that makes it fit (nodes to remove, a power cap, miners to
+ * retire, nodes per rack).
+ *
+ * Pure: no Pulumi here.
+ */
+import { nodeKW, poolDrawsOn, rackKW, type Budget, type Load, type Scenario } from "./envelope";
+import type { GpuPool, Site } from "./site";
+
+const fmt = (v: number, unit: "MW" | "kW") => `${v.toFixed(unit === "MW" ? 2 : 1)} ${unit}`;
+
+/** "phase phase-2" or "the transient into phase-2 (phase-1's miners beside phase-2's GPUs)". */
+export function momentName(s: Scenario): string {
+  if (!s.transient) return `phase ${s.phase}`;
+  const from = s.from === "before-rollout" ? "the fleet before the rollout" : `${s.from}'s miners`;
+  return `the transient into ${s.phase} (${from} beside ${s.phase}'s GPUs)`;
+}
+
+/** What the budget is, for a sentence. */
+export function budgetName(site: Site, b: Budget): string {
+  const g = site.grid;
+  const reserve = g.reservePercent > 0 ? ` less ${g.reservePercent} % reserve` : "";
+  switch (b.kind) {
+    case "site":
+      return `the site limit ${fmt(b.limit, "MW")} (interconnect ${g.interconnectMW} MW${reserve})`;
+    case "firm":
+      return `the firm limit ${fmt(b.limit, "MW")} (firm ${g.firmMW} MW${reserve})`;
+    case "transformer":
+      return `the transformers' ${fmt(b.limit, "MW")} (spares held back)`;
+    case "feed":
+      return `feed ${b.subject}'s continuous capacity ${fmt(b.limit, "kW")}`;
+    case "cooling":
+      return `zone ${b.subject}'s usable cooling ${fmt(b.limit, "MW")}`;
+    case "rack":
+      return `its zone's ${fmt(b.limit, "kW")} a rack`;
+  }
+}
+
+/** What was found, for a sentence. */
+export function usedName(b: Budget): string {
+  switch (b.kind) {
+    case "site":
+      return `facility power ${fmt(b.used, "MW")}`;
+    case "firm":
+      return `firm (not curtailable) power ${fmt(b.used, "MW")}`;
+    case "transformer":
+      return `facility power ${fmt(b.used, "MW")} through the transformers`;
+    case "feed":
+      return `IT load on feed ${b.subject} ${fmt(b.used, "kW")}`;
+    case "cooling":
+      return `heat in zone ${b.subject} ${fmt(b.used, "MW")}`;
+    case "rack":
+      return `a full rack of pool ${b.subject} at ${fmt(b.used, "kW")}`;
+  }
+}
+
+/** How much one unit of a load adds to a budget, in the budget's unit. */
+function perUnit(load: Load, b: Budget): number {
+  const itKWPerUnit = load.count > 0 ? load.itKW / load.count : 0;
+  if (b.kind === "feed") return itKWPerUnit;
+  if (b.kind === "cooling") return itKWPerUnit / 1000;
+  return (itKWPerUnit * load.pue) / 1000;
+}
+
+function drawsOn(site: Site, load: Load, b: Budget): boolean {
+  if (load.count === 0) return false;
+  if (load.kind === "gpu") {
+    const pool = site.gpuPools.find((p) => p.name === load.name) as GpuPool;
+    return b.kind !== "rack" && poolDrawsOn(pool, b);
+  }
+  switch (b.kind) {
+    case "site":
+    case "transformer":
+      return true;
+    case "firm":
+      return !load.curtailable;
+    case "feed":
+      return load.feeds.includes(b.subject);
+    case "cooling":
+      return load.zone === b.subject;
+    default:
+      return false;
+  }
+}
+
+/** The lowest per-GPU cap that brings a pool's contribution down by `excess` (budget units), if the SKU allows it. */
+function capToFit(pool: GpuPool, load: Load, b: Budget, excess: number): number | undefined {
+  const s = pool.system;
+  const current = pool.powerCapWatts ?? s.gpuTdpW.value;
+  // Lowering the cap by 1 W lowers each of the pool's nodes by gpusPerNode W.
+  const perWatt = perUnit({ ...load, itKW: (load.count * s.gpusPerNode.value) / 1000 }, b) * load.count;
+  if (perWatt <= 0) return undefined;
+  const cap = current - Math.ceil(excess / perWatt);
+  return cap >= s.powerCapMinW.value && cap < current ? cap : undefined;
+}
+
+/** The fixes for one broken budget at one moment, as sentences (most direct first). */
+export function remedies(site: Site, scenario: Scenario, loads: readonly Load[], b: Budget): string[] {
+  const out: string[] = [];
+  if (b.kind === "rack") {
+    const pool = site.gpuPools.find((p) => p.name === b.subject) as GpuPool;
+    const perNode = nodeKW(pool);
+    const fit = perNode > 0 ? Math.floor(b.limit / perNode) : 0;
+    if (fit >= 1 && fit < pool.nodesPerRack) out.push(`set nodesPerRack of ${pool.name} to ${fit} (from ${pool.nodesPerRack})`);
+    const s = pool.system;
+    const current = pool.powerCapWatts ?? s.gpuTdpW.value;
+    const cap = current - Math.ceil(((rackKW(pool) - b.limit) * 1000) / (pool.nodesPerRack * s.gpusPerNode.value));
+    if (cap >= s.powerCapMinW.value && cap < current) out.push(`cap ${pool.name} at ${cap} W per GPU`);
+    if (b.limit === 0) out.push(`give zone ${pool.coolingZone} a maxRackKW once it is retrofitted for GPU racks`);
+    else out.push(`move ${pool.name} to a zone whose cooling takes denser racks`);
+    return out;
+  }
+  const excess = b.used - b.limit;
+  const contributors = loads.filter((l) => drawsOn(site, l, b)).sort((x, y) => perUnit(y, b) * y.count - perUnit(x, b) * x.count);
+  for (const load of contributors) {
+    const per = perUnit(load, b);
+    if (per <= 0) continue;
+    const n = Math.ceil(excess / per - 1e-9);
+    if (load.kind === "gpu") {
+      if (n <= load.count) out.push(`remove ${n} node${n === 1 ? "" : "s"} of ${load.name} (${load.count} → ${load.count - n})`);
+      const pool = site.gpuPools.find((p) => p.name === load.name) as GpuPool;
+      const cap = capToFit(pool, load, b, excess);
+      if (cap !== undefined) out.push(`cap ${load.name} at ${cap} W per GPU`);
+    } else if (n <= load.count) {
+      out.push(`run ${n} fewer miners of ${load.name} (${load.count} → ${load.count - n})`);
+    }
+    if (out.length >= 3) break;
+  }
+  if (scenario.transient) out.push("or set overlap: false so that the retirements finish before the GPUs draw power");
+  return out;
+}
+
+/** One sentence: the moment, what was found, the limit, and what would fix it. */
+export function violationMessage(site: Site, scenario: Scenario, loads: readonly Load[], b: Budget): string {
+  const fixes = remedies(site, scenario, loads, b);
+  const over = b.kind === "rack" ? "" : ` by ${fmt(b.used - b.limit, b.unit)}`;
+  const fix = fixes.length > 0 ? ` To fit: ${fixes.join("; or ")}.` : "";
+  return `${momentName(scenario)}: ${usedName(b)} is over ${budgetName(site, b)}${over}.${fix}`;
+}

@@ -1,0 +1,35 @@
+/**
+ * The repower policy pack: `pulumi preview --stack <site> --policy-pack policies`.
+ * Each policy lives in the file named after it; this file only assembles them.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { coolingCapacity } from "./cooling-capacity";
+import { devicePluginConfigValid } from "./device-plugin-config-valid";
+import { feedContinuousLoad } from "./feed-continuous-load";
+import { firmPowerBudget } from "./firm-power-budget";
+import { gpuMonitoringPresent } from "./gpu-monitoring-present";
+import { headroomAdvisory } from "./headroom-advisory";
+import { poolMatchesSpec } from "./pool-matches-spec";
+import { powerCapRange } from "./power-cap-range";
+import { rackDensity } from "./rack-density";
+import { rolloutTransientBudget } from "./rollout-transient-budget";
+import { sitePowerBudget } from "./site-power-budget";
+import { transformerCapacity } from "./transformer-capacity";
+
+new PolicyPack("repower", {
+  enforcementLevel: "mandatory",
+  policies: [
+    sitePowerBudget,
+    firmPowerBudget,
+    transformerCapacity,
+    feedContinuousLoad,
+    coolingCapacity,
+    rackDensity,
+    rolloutTransientBudget,
+    powerCapRange,
+    devicePluginConfigValid,
+    gpuMonitoringPresent,
+    poolMatchesSpec,
+    headroomAdvisory,
+  ],
+});
