@@ -13,11 +13,17 @@ import { envelopeReport, renderEnvelope } from "./envelope-report";
 import { colourEnabled, paint } from "./format";
 
 export const USAGE = `usage:
+  repower preview --stack <stack>          the site's program and policy pack, offline (stacks/Pulumi.<stack>.yaml)
+  repower preview --config-file <path>     the same for any stack config file
+  repower preview --all                    every stack in stacks/, in parallel
+    --json                                 the report as JSON on stdout, nothing else there
+    --out <dir>                            rendered manifests, report.md, report.sarif, junit.xml, report.json, envelope.svg/png
+    --jobs <n>                             worker processes for --all (default: the machine's cores)
   repower envelope --stack <stack>         the envelope of stacks/Pulumi.<stack>.yaml, per phase
   repower envelope --config-file <path>    the same for any stack config file
     --json                                 the report as JSON on stdout
 
-exit status: 0 all budgets hold, 1 a budget is broken, 2 invalid input`;
+exit status: 0 no mandatory policy fails (envelope: every budget holds), 1 one fails, 2 invalid input`;
 
 /** A usage or input error: printed without a stack trace, exit status 2. */
 export class UsageError extends Error {}
@@ -77,6 +83,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     switch (command) {
       case "envelope":
         return envelopeCommand(rest, io);
+      case "preview":
+        // Loaded only for preview: it brings the Pulumi SDK, gRPC and the chart library.
+        return await (await import("./preview")).previewCommand(rest, io, (msg) => {
+          throw new UsageError(msg);
+        });
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,130 @@
+/**
+ * The preview's report of one stack, built from the envelope model and the
+ * policy pack's diagnostics, and where in the stack file each violation
+ * comes from.
+ */
+import { activePhase, envelopeRows, type FieldPath, type LoadedStack, type PhaseRow, type Site } from "../components/model";
+import type { Diagnostic } from "./policy-client";
+
+export interface Violation {
+  policy: string;
+  enforcementLevel: "mandatory" | "advisory";
+  /** The phase it concerns (the active phase for what is deployed now). */
+  phase: string;
+  /** True when it concerns the transient into `phase`. */
+  transient: boolean;
+  message: string;
+  /** The resource it was reported on, if any. */
+  urn?: string;
+  /** Where in the stack file it comes from. */
+  location: { file: string; path: string; line: number; column: number };
+}
+
+export type StackStatus = "ok" | "violations" | "invalid" | "error";
+
+export interface StackReport {
+  stack: string;
+  site: string;
+  file: string;
+  /** False when a mandatory policy fails, or the stack could not be checked. */
+  ok: boolean;
+  status: StackStatus;
+  /** 0 ok, 1 a mandatory policy fails, 2 invalid input or a program error. */
+  exitCode: 0 | 1 | 2;
+  /** For `invalid` and `error`: what went wrong. */
+  error?: string;
+  activePhase?: string;
+  phases: PhaseRow[];
+  violations: Violation[];
+  /** Resources the program registered. */
+  resources: number;
+}
+
+const PHASE_RE = /^phase (\S+?):/;
+const TRANSIENT_RE = /^the transient into (\S+) /;
+
+/** The phase a message speaks of, else the active phase. */
+export function phaseOf(site: Site, message: string): { phase: string; transient: boolean } {
+  const t = TRANSIENT_RE.exec(message);
+  if (t) return { phase: t[1], transient: true };
+  const p = PHASE_RE.exec(message);
+  if (p && site.rollout.phases.some((x) => x.name === p[1])) return { phase: p[1], transient: false };
+  return { phase: site.rollout.activePhase, transient: false };
+}
+
+/** The field of `repower:site` that causes a violation (the line SARIF points at). */
+export function violationPath(site: Site, policy: string, message: string, phase: string): FieldPath {
+  const spec = site.spec;
+  const i = spec.rollout.phases.findIndex((p) => p.name === phase);
+  const poolIndex = (name: string | undefined) => spec.gpuPools.findIndex((p) => p.name === name);
+  const phaseCount = (pool: string | undefined): FieldPath => {
+    if (i < 0) return ["rollout", "phases"];
+    if (pool !== undefined && pool in spec.rollout.phases[i].gpu) return ["rollout", "phases", i, "gpu", pool];
+    return ["rollout", "phases", i];
+  };
+  const named = (re: RegExp) => re.exec(message)?.[1];
+  switch (policy) {
+    case "rack-density": {
+      const j = poolIndex(named(/pool (\S+) at/));
+      if (j < 0) return ["gpuPools"];
+      return spec.gpuPools[j].nodesPerRack !== undefined ? ["gpuPools", j, "nodesPerRack"] : ["gpuPools", j, "sku"];
+    }
+    case "power-cap-range": {
+      const j = poolIndex(named(/pool (\S+?)[:\s]/));
+      return j < 0 ? ["gpuPools"] : spec.gpuPools[j].powerCapWatts !== undefined ? ["gpuPools", j, "powerCapWatts"] : ["gpuPools", j];
+    }
+    case "device-plugin-config-valid": {
+      const j = poolIndex(named(/config (\S+?):/));
+      return j < 0 ? ["gpuPools"] : spec.gpuPools[j].devicePlugin !== undefined ? ["gpuPools", j, "devicePlugin"] : ["gpuPools", j];
+    }
+    case "pool-matches-spec":
+      return phaseCount(named(/^pool (\S+?):/));
+    case "gpu-monitoring-present":
+      return ["gpuPools"];
+    default:
+      if (/ cannot be checked: /.test(message)) return ["rollout", "activePhase"];
+      return phaseCount(named(/remove \d+ nodes? of (\S+) /) ?? named(/more (\S+?)[.,]/));
+  }
+}
+
+/** A report of a stack that was checked. */
+export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnostic[], resources: number): StackReport {
+  const { site } = loaded;
+  const violations: Violation[] = diagnostics
+    .filter((d) => d.enforcementLevel === "mandatory" || d.enforcementLevel === "advisory")
+    .map((d) => {
+      // The pack puts the policy's description before the message.
+      const message = d.message.includes("\n") ? d.message.slice(d.message.indexOf("\n") + 1) : d.message;
+      const { phase, transient } = phaseOf(site, message);
+      const path = violationPath(site, d.policyName, message, phase);
+      const pos = loaded.locate(path);
+      return {
+        policy: d.policyName,
+        enforcementLevel: d.enforcementLevel as "mandatory" | "advisory",
+        phase,
+        transient,
+        message,
+        ...(d.urn ? { urn: d.urn } : {}),
+        location: { file: loaded.file, path: ["repower:site", ...path].map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "["), line: pos.line, column: pos.column },
+      };
+    })
+    .sort((a, b) => Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory") || a.location.line - b.location.line || a.policy.localeCompare(b.policy) || a.message.localeCompare(b.message));
+  const failed = violations.some((v) => v.enforcementLevel === "mandatory");
+  return {
+    stack: loaded.stack,
+    site: site.name,
+    file: loaded.file,
+    ok: !failed,
+    status: failed ? "violations" : "ok",
+    exitCode: failed ? 1 : 0,
+    activePhase: activePhase(site).name,
+    phases: envelopeRows(site),
+    violations,
+    resources,
+  };
+}
+
+/** A report of a stack that could not be checked. */
+export function failedReport(stack: string, file: string, status: "invalid" | "error", error: string): StackReport {
+  return { stack, site: "", file, ok: false, status, exitCode: 2, error, phases: [], violations: [], resources: 0 };
+}
