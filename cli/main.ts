@@ -8,8 +8,8 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { loadStackFile, SiteSpecError, stackFile, stackNameOf, suggestion, type LoadedStack } from "../components/model";
-import { envelopeReport, renderEnvelope } from "./envelope-report";
+import { SiteSpecError, suggestion } from "../components/model/spec-errors";
+import { stackFile, stackNameOf } from "../components/model/stack-names";
 import { colourEnabled, paint } from "./format";
 
 export const USAGE = `usage:
@@ -68,8 +68,12 @@ function envelopeCommand(args: string[], io: Io): number {
     strict: true,
     allowPositionals: false,
   });
-  const loaded: LoadedStack = loadStackFile(stackFileFrom(values));
-  const report = envelopeReport(loaded);
+  const file = stackFileFrom(values);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadStackFile } = require("../components/model") as typeof import("../components/model");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { envelopeReport, renderEnvelope } = require("./envelope-report") as typeof import("./envelope-report");
+  const report = envelopeReport(loadStackFile(file));
   const ok = report.phases.every((ph) => ph.budgets.every((b) => b.ok));
   if (values.json) io.stdout.write(JSON.stringify({ ...report, ok }, null, 2) + "\n");
   else io.stdout.write(renderEnvelope(report, paint(colourEnabled(io.stdout))) + "\n");

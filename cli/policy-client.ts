@@ -108,6 +108,11 @@ export class PolicyPackProcess {
 
   /** Starts the pack in `packDir` exactly as the engine does; resolves once it prints its port. */
   static start(packDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<PolicyPackProcess> {
+    return PolicyPackProcess.starting(packDir, opts).ready;
+  }
+
+  /** As `start`, with a way to stop the pack before it serves (when nothing turns out to need it). */
+  static starting(packDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): { ready: Promise<PolicyPackProcess>; cancel(): void } {
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
     const child = spawn(process.execPath, [runner, NO_ENGINE, "."], {
       cwd: path.resolve(packDir),
@@ -116,7 +121,8 @@ export class PolicyPackProcess {
     });
     let err = "";
     child.stderr!.on("data", (d) => (err += d));
-    return new Promise((resolve, reject) => {
+    let cancelled = false;
+    const ready = new Promise<PolicyPackProcess>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => {
         child.kill();
@@ -143,9 +149,16 @@ export class PolicyPackProcess {
       child.stdout!.on("data", onData);
       child.on("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`the policy pack exited (${code}) before serving${err ? `:\n${err}` : ""}`));
+        reject(new Error(cancelled ? "the policy pack was not needed" : `the policy pack exited (${code}) before serving${err ? `:\n${err}` : ""}`));
       });
     });
+    return {
+      ready,
+      cancel: () => {
+        cancelled = true;
+        if (child.exitCode === null && child.signalCode === null) child.kill();
+      },
+    };
   }
 
   private call<T>(method: string, req: unknown): Promise<T> {
@@ -212,6 +225,17 @@ export class PolicyPackProcess {
 
   /** AnalyzeStack: every resource of the stack at once (stack policies). */
   async analyzeStack(resources: readonly RegisteredResource[]): Promise<Diagnostic[]> {
+    return this.sendStackRequest(PolicyPackProcess.stackRequest(resources));
+  }
+
+  /** Sends a request built by `stackRequest` (so that building it can be timed apart from the pack's work). */
+  async sendStackRequest(req: unknown): Promise<Diagnostic[]> {
+    const resp: any = await this.call("analyzeStack", req);
+    return toDiagnostics(resp.getDiagnosticsList());
+  }
+
+  /** The AnalyzeStack request the engine would send for `resources`. */
+  static stackRequest(resources: readonly RegisteredResource[]): unknown {
     const byUrn = new Map(resources.map((x) => [x.urn, x]));
     const req = new analyzerpb.AnalyzeStackRequest();
     req.setResourcesList(
@@ -235,8 +259,7 @@ export class PolicyPackProcess {
         return a;
       }),
     );
-    const resp: any = await this.call("analyzeStack", req);
-    return toDiagnostics(resp.getDiagnosticsList());
+    return req;
   }
 
   /** Custom resources only, as the engine analyzes them (components are not sent). */
@@ -244,9 +267,10 @@ export class PolicyPackProcess {
     return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
   }
 
+  /** Stops the pack; resolves once it has exited. */
   async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once("exit", r));
       this.child.kill();
       await exited;

@@ -9,6 +9,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { isSecretValue, revealOrMask, SECRET_SIG, SIG_KEY } from "./wire-secrets";
+
+export { isSecretValue, revealOrMask, SECRET_SIG, SIG_KEY };
 
 // The SDK's own RPC queue (internal, but the one the language host waits on before it exits).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -39,15 +42,6 @@ export interface ProgramRun {
   resources: RegisteredResource[];
   /** The stack's outputs in the wire encoding: secrets still wrapped (see `isSecretValue`). */
   outputs: Record<string, unknown>;
-}
-
-/** The signature the SDK and the engine use to mark a secret value. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-/** True for a value in the wire encoding of a secret. */
-export function isSecretValue(v: unknown): v is { value: unknown } {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
 /** Stack config as the engine hands it to a program: every value a string, objects as JSON. */
@@ -117,16 +111,6 @@ interface RegisterRequest {
 interface OutputsRequest {
   getUrn(): string;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-
-/** `value` with every secret replaced by `mask` (or unwrapped, when `mask` is undefined). */
-export function revealOrMask(value: unknown, mask?: string): unknown {
-  if (isSecretValue(value)) return mask ?? revealOrMask(value.value);
-  if (Array.isArray(value)) return value.map((v) => revealOrMask(v, mask));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealOrMask(v, mask)]));
-  }
-  return value;
 }
 
 /**

@@ -9,7 +9,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { revealOrMask, type RegisteredResource } from "./program-run";
+import type { RegisteredResource } from "./program-run";
+import { revealOrMask } from "./wire-secrets";
 
 export const SECRET_MASK = "[secret]";
 

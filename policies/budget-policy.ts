@@ -1,12 +1,19 @@
 /**
- * The shape shared by the budget policies: read the envelope from the
- * resources, raise the active phase to what the resources admit, evaluate
- * every moment of the rollout with the envelope model, and report each broken
+ * The shape shared by the budget policies. They decide from the envelope
+ * ConfigMap the engine sends (the validated spec of the site): evaluate
+ * every moment of the rollout with the envelope model and report each broken
  * budget of one kind with the moment, what was found, the limit and the fix.
+ *
+ * They are resource policies on that ConfigMap, so the engine's per-resource
+ * Analyze call runs them as soon as the ConfigMap is planned, and stack
+ * analysis of a large site does not pay for them. Whether deployed resources
+ * admit more nodes than the spec (which would make these figures too low) is
+ * pool-matches-spec's check; a missing envelope is reported by the stack
+ * policies (fail closed).
  */
-import type { PolicyResource, ReportViolation, Severity, StackValidationPolicy } from "@pulumi/policy";
-import { evaluate, scenarios, violationMessage, type BudgetKind } from "../components/model";
-import { admissions, deployedSite, envelopeOf } from "./site-context";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import { evaluate, scenarios, violationMessage, type BudgetKind, type Site } from "../components/model";
+import { CONFIGMAP_TYPE, envelopeOf, isEnvelope, readEnvelope, type Envelope } from "./site-context";
 
 export interface BudgetPolicyMeta {
   name: string;
@@ -20,30 +27,45 @@ export interface BudgetPolicyMeta {
 }
 
 /** Reports the envelope's problem when the site cannot be read: a mandatory violation, never a pass. */
-export function failClosed(name: string, resources: readonly PolicyResource[], report: ReportViolation): ReturnType<typeof envelopeOf> {
+export function failClosed(name: string, resources: readonly PolicyResource[], report: ReportViolation): Envelope {
   const env = envelopeOf(resources);
   if (!env.ok) report(`${name} cannot be checked: ${env.problem}.`, env.resource?.urn);
   return env;
 }
 
-export function budgetPolicy(meta: BudgetPolicyMeta): StackValidationPolicy {
-  return {
-    name: meta.name,
-    description: meta.description,
-    enforcementLevel: "mandatory",
-    severity: meta.severity,
-    remediationSteps: meta.remediationSteps,
-    validateStack: (args, report) => {
-      const env = failClosed(meta.name, args.resources, report);
-      if (!env.ok) return;
-      const site = deployedSite(env.site, admissions(args.resources));
+/**
+ * A resource policy that runs `check` on the envelope ConfigMap only (the
+ * SDK skips other resource types without deserializing them), failing closed
+ * when the envelope cannot be read.
+ */
+export function envelopePolicy(
+  meta: Omit<ResourceValidationPolicy, "validateResource">,
+  check: (site: Site, report: ReportViolation, config: Record<string, unknown>) => void,
+): ResourceValidationPolicy {
+  const validate = Object.assign(
+    (args: ResourceValidationArgs, report: ReportViolation) => {
+      if (!isEnvelope(args.type, args.props)) return;
+      const env = readEnvelope(args);
+      if (!env.ok) {
+        report(`${meta.name} cannot be checked: ${env.problem}.`);
+        return;
+      }
+      check(env.site, report, args.getConfig<Record<string, unknown>>() ?? {});
+    },
+    { __pulumiType: CONFIGMAP_TYPE },
+  );
+  return { ...meta, validateResource: validate };
+}
+
+export function budgetPolicy(meta: BudgetPolicyMeta): ResourceValidationPolicy {
+  return envelopePolicy(
+    { name: meta.name, description: meta.description, enforcementLevel: "mandatory", severity: meta.severity, remediationSteps: meta.remediationSteps },
+    (site, report) => {
       for (const s of scenarios(site)) {
         if (s.transient !== meta.transient) continue;
         const e = evaluate(site, s);
-        for (const b of e.violations) {
-          if (meta.kinds.includes(b.kind)) report(violationMessage(site, s, e.loads, b), env.resource.urn);
-        }
+        for (const b of e.violations) if (meta.kinds.includes(b.kind)) report(violationMessage(site, s, e.loads, b));
       }
     },
-  };
+  );
 }

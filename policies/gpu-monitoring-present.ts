@@ -6,7 +6,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { activePhase, DCGM_JOB, SITE_POWER_ALERTS, siteLimitMW } from "../components/model";
 import { failClosed } from "./budget-policy";
-import { admissions, deployedSite } from "./site-context";
 
 
 export const gpuMonitoringPresent: StackValidationPolicy = {
@@ -18,7 +17,7 @@ export const gpuMonitoringPresent: StackValidationPolicy = {
   validateStack: (args, report) => {
     const env = failClosed("gpu-monitoring-present", args.resources, report);
     if (!env.ok) return;
-    const site = deployedSite(env.site, admissions(args.resources));
+    const site = env.site;
     const phase = activePhase(site);
     const onSite = site.gpuPools.filter((p) => p.placement === "on-site" && (phase.gpu[p.name] ?? 0) > 0);
     if (onSite.length === 0) return;

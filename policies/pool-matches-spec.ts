@@ -21,24 +21,30 @@ export const poolMatchesSpec: StackValidationPolicy = {
     const phase = activePhase(site);
     const list = admissions(args.resources);
     const perPool = new Map<string, typeof list>();
+    const pools = new Map(site.gpuPools.map((p) => [p.name, p]));
     for (const a of list) {
-      const pool = site.gpuPools.find((p) => p.name === a.pool);
+      const pool = pools.get(a.pool);
       if (pool === undefined) {
-        report(`${a.what} (${a.resource.name}) admits GPU nodes into pool ${JSON.stringify(a.pool)}, which the site does not declare.`, a.resource.urn);
+        report(`${a.what()} (${a.resource.name}) admits GPU nodes into pool ${JSON.stringify(a.pool)}, which the site does not declare.`, a.resource.urn);
         continue;
       }
       if (a.sku !== undefined && !(a.sku in site.catalog.gpuSystems)) {
-        report(`${a.what} (${a.resource.name}) labels its nodes with SKU ${JSON.stringify(a.sku)}, which the catalog does not know: their power cannot be counted.`, a.resource.urn);
+        report(`${a.what()} (${a.resource.name}) labels its nodes with SKU ${JSON.stringify(a.sku)}, which the catalog does not know: their power cannot be counted.`, a.resource.urn);
       } else if (a.sku !== undefined && a.sku !== pool.sku) {
-        report(`${a.what} (${a.resource.name}) labels pool ${pool.name}'s nodes ${a.sku}, but the site declares ${pool.sku}.`, a.resource.urn);
+        report(`${a.what()} (${a.resource.name}) labels pool ${pool.name}'s nodes ${a.sku}, but the site declares ${pool.sku}.`, a.resource.urn);
       }
-      perPool.set(a.pool, [...(perPool.get(a.pool) ?? []), a]);
+      const items = perPool.get(a.pool);
+      if (items) items.push(a);
+      else perPool.set(a.pool, [a]);
     }
     for (const [poolName, items] of perPool) {
       const stated = phase.gpu[poolName] ?? 0;
       const admitted = items.reduce((n, a) => n + a.nodes, 0);
       if (admitted <= stated) continue;
-      const what = items.map((a) => `${a.what} (${a.resource.name})`).join(", ");
+      const what =
+        items.length <= 3
+          ? items.map((a) => `${a.what()} (${a.resource.name})`).join(", ")
+          : `${items.length} resources (${[...new Set(items.map((a) => a.resource.type.split(":").pop()))].join(", ")}, the last ${items[items.length - 1].resource.name})`;
       const extra = Number.isFinite(admitted) ? `${admitted - stated} more than` : "an unbounded number beyond";
       const fix = items.length === 1 && Number.isFinite(admitted) ? ` Set it back to ${stated}, or` : " Reduce them to";
       report(

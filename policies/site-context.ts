@@ -6,7 +6,7 @@
  * as a problem, so that policies fail closed.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { activePhase, ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, validateSite, type Site } from "../components/model";
+import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, validateSite, type Site } from "../components/model";
 
 type Props = Record<string, any>;
 
@@ -15,9 +15,13 @@ export function stackOfUrn(urn: string): string {
   return urn.split("::")[0].replace(/^urn:pulumi:/, "");
 }
 
-export type Envelope =
-  | { ok: true; site: Site; stack: string; resource: PolicyResource }
-  | { ok: false; problem: string; resource?: PolicyResource };
+/** A resource as a policy sees it: enough to read it and to report on it. */
+export interface SeenResource {
+  urn: string;
+  props: unknown;
+}
+
+export type Envelope = { ok: true; site: Site; stack: string; resource: SeenResource } | { ok: false; problem: string; resource?: SeenResource };
 
 const parsed = new Map<string, ReturnType<typeof validateSite>>();
 function validateCached(text: string) {
@@ -36,15 +40,18 @@ function validateCached(text: string) {
   return r;
 }
 
-/** The site the stack's envelope ConfigMap publishes, or why there is none to use. */
-export function envelopeOf(resources: readonly PolicyResource[]): Envelope {
-  const found = resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.props as Props)?.metadata?.name === ENVELOPE_CONFIGMAP);
-  const stack = resources.length > 0 ? stackOfUrn(resources[0].urn) : "";
-  if (found.length === 0) {
-    return { ok: false, problem: `no ${ENVELOPE_CONFIGMAP} ConfigMap among the stack's ${resources.length} resources (the SitePowerEnvelope component publishes it); the site's budgets cannot be checked` };
-  }
-  if (found.length > 1) return { ok: false, problem: `${found.length} ${ENVELOPE_CONFIGMAP} ConfigMaps in one stack; expected exactly one`, resource: found[1] };
-  const cm = found[0];
+/** The engine's type token of the envelope ConfigMap. */
+export const CONFIGMAP_TYPE = "kubernetes:core/v1:ConfigMap";
+
+/** True for the envelope ConfigMap's properties. */
+export function isEnvelope(type: string, props: unknown): boolean {
+  return type === CONFIGMAP_TYPE && (props as Props)?.metadata?.name === ENVELOPE_CONFIGMAP;
+}
+
+/** The site one envelope ConfigMap publishes, or why it cannot be used. */
+export function readEnvelope(resource: SeenResource): Envelope {
+  const cm = resource;
+  const stack = stackOfUrn(cm.urn);
   const data = ((cm.props as Props).data ?? {}) as Record<string, unknown>;
   if (data.schema !== ENVELOPE_SCHEMA) {
     return { ok: false, problem: `${ENVELOPE_CONFIGMAP} has schema ${JSON.stringify(data.schema)}, expected "${ENVELOPE_SCHEMA}"`, resource: cm };
@@ -64,6 +71,16 @@ export function envelopeOf(resources: readonly PolicyResource[]): Envelope {
   return { ok: true, site: r.site, stack, resource: cm };
 }
 
+/** The site the stack's envelope ConfigMap publishes, or why there is none to use. */
+export function envelopeOf(resources: readonly PolicyResource[]): Envelope {
+  const found = resources.filter((r) => isEnvelope(r.type, r.props));
+  if (found.length === 0) {
+    return { ok: false, problem: `no ${ENVELOPE_CONFIGMAP} ConfigMap among the stack's ${resources.length} resources (the SitePowerEnvelope component publishes it); the site's budgets cannot be checked` };
+  }
+  if (found.length > 1) return { ok: false, problem: `${found.length} ${ENVELOPE_CONFIGMAP} ConfigMaps in one stack; expected exactly one`, resource: found[1] };
+  return readEnvelope(found[0]);
+}
+
 /** One resource that admits GPU nodes into a pool. */
 export interface Admission {
   resource: PolicyResource;
@@ -71,7 +88,8 @@ export interface Admission {
   sku?: string;
   /** Nodes it admits at most. */
   nodes: number;
-  what: string;
+  /** What it is, for a message (made only when a message needs it). */
+  what(): string;
 }
 
 const POOL = "repower.io/pool";
@@ -86,14 +104,14 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
       case "aws:eks/nodeGroup:NodeGroup": {
         const pool = p.labels?.[POOL] ?? p.tags?.[POOL];
         if (pool === undefined) break;
-        out.push({ resource: r, pool, sku: p.labels?.[SKU], nodes: Number(p.scalingConfig?.maxSize ?? 0), what: `node group maxSize ${p.scalingConfig?.maxSize}` });
+        out.push({ resource: r, pool, sku: p.labels?.[SKU], nodes: Number(p.scalingConfig?.maxSize ?? 0), what: () => `node group maxSize ${p.scalingConfig?.maxSize}` });
         break;
       }
       case "aws:ssm/activation:Activation": {
         const pool = p.tags?.[POOL];
         if (pool === undefined) break;
         const limit = p.registrationLimit;
-        out.push({ resource: r, pool, nodes: limit === undefined ? Infinity : Number(limit), what: `SSM activation registrationLimit ${limit ?? "(none: unlimited)"}` });
+        out.push({ resource: r, pool, nodes: limit === undefined ? Infinity : Number(limit), what: () => `SSM activation registrationLimit ${limit ?? "(none: unlimited)"}` });
         break;
       }
       case "kubernetes:nfd.k8s-sigs.io/v1alpha1:NodeFeatureRule": {
@@ -108,47 +126,19 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
             else unbounded = true;
           }
           const nodes = unbounded || names === 0 ? Infinity : names;
-          out.push({ resource: r, pool, sku: rule.labels?.[SKU], nodes, what: unbounded ? "NodeFeatureRule matching nodes by more than their names" : `NodeFeatureRule naming ${names} nodes` });
+          out.push({ resource: r, pool, sku: rule.labels?.[SKU], nodes, what: () => (unbounded ? "NodeFeatureRule matching nodes by more than their names" : `NodeFeatureRule naming ${names} nodes`) });
         }
         break;
       }
       case "kubernetes:core/v1:NodePatch": {
-        const pool = p.metadata?.labels?.[POOL];
+        const metadata = p.metadata;
+        const labels = metadata?.labels;
+        const pool = labels?.[POOL];
         if (pool === undefined) break;
-        out.push({ resource: r, pool, sku: p.metadata?.labels?.[SKU], nodes: 1, what: `NodePatch of ${p.metadata?.name}` });
+        out.push({ resource: r, pool, sku: labels[SKU], nodes: 1, what: () => `NodePatch of ${metadata.name}` });
         break;
       }
     }
   }
   return out;
-}
-
-/** Nodes admitted per pool, summed over the resources that admit them. */
-export function admittedPerPool(list: readonly Admission[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const a of list) m.set(a.pool, (m.get(a.pool) ?? 0) + a.nodes);
-  return m;
-}
-
-/**
- * The site as deployed: the active phase's pool counts raised to what the
- * resources admit, where they admit more (so budgets see a hand-edited node
- * group too).
- */
-export function deployedSite(site: Site, list: readonly Admission[]): Site {
-  const admitted = admittedPerPool(list);
-  const active = activePhase(site);
-  let changed = false;
-  const gpu = { ...active.gpu };
-  for (const [pool, n] of admitted) {
-    if (pool in gpu && Number.isFinite(n) && n > gpu[pool]) {
-      gpu[pool] = n;
-      changed = true;
-    }
-  }
-  if (!changed) return site;
-  return {
-    ...site,
-    rollout: { ...site.rollout, phases: site.rollout.phases.map((ph) => (ph === active ? { ...ph, gpu } : ph)) },
-  };
 }

@@ -46,9 +46,7 @@ export function formatPath(path: FieldPath): string {
 /** One line an issue: `file:line:column: path: message`. */
 export function formatIssue(file: string, issue: SpecIssue): string {
   const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
-  if (issue.root === "file") {
-    return issue.path.length === 0 ? `${where}: ${issue.message}` : `${where}: ${formatPath(issue.path)}: ${issue.message}`;
-  }
+  if (issue.root === "file") return `${where}: ${issue.path.length === 0 ? "(document)" : formatPath(issue.path)}: ${issue.message}`;
   const path = issue.path.length === 0 ? "repower:site" : `repower:site.${formatPath(issue.path)}`;
   return `${where}: ${path}: ${issue.message}`;
 }

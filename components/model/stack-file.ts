@@ -6,7 +6,6 @@
  * Pure apart from reading the file: no Pulumi here.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import { validateSite, type Site } from "./site";
 import type { SiteSpec } from "./site-spec";
@@ -27,17 +26,8 @@ export interface LoadedStack {
   locate(path: FieldPath): { line: number; column: number };
 }
 
-/** `<x>` of `Pulumi.<x>.yaml`, else the file name without its extension. */
-export function stackNameOf(file: string): string {
-  const base = path.basename(file);
-  const m = /^Pulumi\.(.+)\.ya?ml$/.exec(base);
-  return m ? m[1] : base.replace(/\.ya?ml$/, "");
-}
-
-/** The file of a stack in a project whose `stackConfigDir` is `dir`. */
-export function stackFile(stack: string, dir = "stacks"): string {
-  return path.join(dir, `Pulumi.${stack}.yaml`);
-}
+export { stackFile, stackNameOf } from "./stack-names";
+import { stackNameOf } from "./stack-names";
 
 function locator(doc: Document, lines: LineCounter, prefix: FieldPath) {
   return (p: FieldPath): { line: number; column: number } => {
@@ -63,6 +53,24 @@ function locator(doc: Document, lines: LineCounter, prefix: FieldPath) {
     const pos = lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+}
+
+/** The path of the deepest node of a (possibly broken) document that spans `offset`. */
+function pathAt(node: unknown, offset: number, path: FieldPath = []): FieldPath {
+  if (isMap(node)) {
+    for (const it of node.items) {
+      const kr = rangeOf(it.key);
+      const vr = rangeOf(it.value);
+      const end = vr ? vr[1] : kr ? kr[1] : -1;
+      if (kr && offset >= kr[0] && offset <= end) return pathAt(it.value, offset, [...path, String(isScalar(it.key) ? it.key.value : "?")]);
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const r = rangeOf(node.items[i]);
+      if (r && offset >= r[0] && offset <= r[1]) return pathAt(node.items[i], offset, [...path, i]);
+    }
+  }
+  return path;
 }
 
 function rangeOf(node: unknown): [number, number] | undefined {
@@ -111,7 +119,7 @@ export function parseStackText(text: string, file: string): LoadedStack {
   if (doc.errors.length > 0) {
     const issues: SpecIssue[] = doc.errors.map((e) => {
       const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-      return { path: [], root: "file", message: `invalid YAML: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
+      return { path: pathAt(doc.contents, e.pos[0]), root: "file", message: `invalid YAML: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
     });
     throw new SiteSpecError(file, issues);
   }

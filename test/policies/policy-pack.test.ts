@@ -225,12 +225,12 @@ describe("pool-matches-spec and tampering", () => {
     expect(act.map((d) => d.message)).toEqual([expect.stringMatching(/^pool h200-c: SSM activation registrationLimit 257 .* admits 257 nodes, 1 more than the 256 phase phase-1 states/)]);
   });
 
-  it("the budgets count what the resources admit: a larger NodeFeatureRule breaks the site budget", async () => {
+  it("a NodeFeatureRule admitting more nodes than the budgets were checked for is caught, though the budgets hold at the spec's counts", async () => {
     const ds = await check(
       site({ interconnectMW: 1.3, nodes: 98 }),
       edit("kubernetes:nfd.k8s-sigs.io/v1alpha1:NodeFeatureRule", (p) => p.spec.rules[0].matchFeatures[0].matchExpressions.nodename.value.push("gpu-0099")),
     );
-    expect(of(ds, "site-power-budget").map((d) => d.message)).toEqual([expect.stringMatching(/^phase p1: facility power 1\.31 MW is over the site limit/)]);
+    expect(of(ds, "pool-matches-spec").map((d) => d.message)).toEqual([expect.stringMatching(/^pool gpu: NodeFeatureRule naming 99 nodes .* admits 99 nodes, 1 more than the 98 phase p1 states/)]);
   });
 
   it("a node group labelled with an unknown SKU fails closed", async () => {
@@ -242,11 +242,13 @@ describe("pool-matches-spec and tampering", () => {
 
 describe("fail closed", () => {
   const ENVELOPE_POLICIES = CONTRACT.filter(([n, l]) => l === "mandatory" && n !== "device-plugin-config-valid").map(([n]) => n);
+  const STACK_POLICIES = ["power-cap-range", "gpu-monitoring-present", "pool-matches-spec"];
   const isEnvelope = (r: RegisteredResource) => r.type === "kubernetes:core/v1:ConfigMap" && (r.properties as any).metadata?.name === "repower-site-envelope";
 
-  it("a deleted envelope ConfigMap is a mandatory violation of every envelope policy", async () => {
+  it("a deleted envelope ConfigMap is a mandatory violation of every stack policy, and the pack never passes", async () => {
     const ds = await check(site({}), (rs) => rs.filter((r) => !isEnvelope(r)));
-    for (const p of ENVELOPE_POLICIES) {
+    expect(mandatory(ds).map((d) => d.policyName).sort()).toEqual([...STACK_POLICIES].sort());
+    for (const p of STACK_POLICIES) {
       const d = of(ds, p);
       expect(d, p).toHaveLength(1);
       expect(d[0].enforcementLevel).toBe("mandatory");
@@ -259,7 +261,7 @@ describe("fail closed", () => {
       (rs.find(isEnvelope)!.properties as any).data["site.json"] = "{ not json";
     });
     expect(of(ds, "site-power-budget")[0].message).toMatch(/cannot be checked: repower-site-envelope's site\.json cannot be evaluated: .*site\.json is not JSON/);
-    expect(mandatory(ds).length).toBeGreaterThanOrEqual(ENVELOPE_POLICIES.length);
+    for (const p of ENVELOPE_POLICIES) expect(of(ds, p).map((d) => d.enforcementLevel), p).toEqual(["mandatory"]);
   });
 
   it("an envelope whose pool's zone is missing cannot be evaluated", async () => {

@@ -1,0 +1,82 @@
+/**
+ * Least privilege, checked on the rendered manifests of every example: only
+ * the device plugin, dcgm-exporter and the power-cap DaemonSet run with
+ * privilege or host access, each in a namespace labelled for it; every
+ * other namespace enforces `restricted`; no RBAC is granted beyond need.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { repower } from "../helpers/cli";
+import { baselineProblems, restrictedProblems } from "../helpers/pod-security";
+import { filesBelow } from "../helpers/project";
+import { ROOT, tempDir } from "../helpers/stacks";
+
+/** The namespaces allowed to run privileged pods, and what runs there. */
+const PRIVILEGED = new Map([
+  ["nvidia-device-plugin", "the NVIDIA device plugin (and its node-feature-discovery)"],
+  ["gpu-operator", "the NVIDIA GPU Operator"],
+  ["gpu-monitoring", "dcgm-exporter"],
+  ["repower-power-cap", "the power-cap DaemonSets"],
+]);
+
+describe("least privilege in the rendered manifests", () => {
+  let out: string;
+  let objects: { file: string; obj: any }[];
+  let helm: { file: string; obj: any }[];
+  beforeAll(() => {
+    out = path.join(tempDir(), "out");
+    const r = repower(["preview", "--all", "--out", out], { cwd: ROOT });
+    expect(r.status, r.stderr).toBe(0);
+    const files = filesBelow(out);
+    objects = files.filter((f) => f.includes("1-manifest/") || f.includes("0-crd/")).map((f) => ({ file: f, obj: parse(fs.readFileSync(path.join(out, f), "utf8")) }));
+    helm = files.filter((f) => f.includes("/helm/")).map((f) => ({ file: f, obj: parse(fs.readFileSync(path.join(out, f), "utf8")) }));
+  });
+
+  it("labels every namespace with its Pod Security level: privileged only where privileged workloads run", () => {
+    const namespaces = objects.filter((o) => o.obj.kind === "Namespace");
+    expect(namespaces.length).toBeGreaterThan(6);
+    for (const { file, obj } of namespaces) {
+      const level = obj.metadata.labels["pod-security.kubernetes.io/enforce"];
+      expect(level, file).toBe(PRIVILEGED.has(obj.metadata.name) ? "privileged" : "restricted");
+    }
+  });
+
+  it("runs privileged or host-access pods only in the namespaces labelled for them", () => {
+    const pods = objects.filter((o) => ["DaemonSet", "Deployment", "StatefulSet", "Job", "Pod"].includes(o.obj.kind));
+    expect(pods.length).toBeGreaterThan(0);
+    for (const { file, obj } of pods) {
+      const spec = obj.kind === "Pod" ? obj.spec : obj.spec.template.spec;
+      if (PRIVILEGED.has(obj.metadata.namespace)) continue;
+      expect(restrictedProblems(spec), file).toEqual([]);
+    }
+  });
+
+  it("gives the power-cap DaemonSet only CAP_SYS_ADMIN: no privileged mode, no host namespaces or paths, no API token", () => {
+    const caps = objects.filter((o) => o.obj.kind === "DaemonSet" && o.obj.metadata.namespace === "repower-power-cap");
+    expect(caps.length).toBeGreaterThan(0);
+    for (const { file, obj } of caps) {
+      const spec = obj.spec.template.spec;
+      expect(baselineProblems(spec), file).toEqual([`power-cap: adds capability SYS_ADMIN`]);
+      expect(spec.automountServiceAccountToken, file).toBe(false);
+      const sc = spec.containers[0].securityContext;
+      expect(sc).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] } });
+      expect(spec.nodeSelector["repower.io/pool"], file).toBeDefined();
+    }
+  });
+
+  it("deploys the Helm releases only into namespaces labelled for privileged pods, with no host access added", () => {
+    expect(helm.length).toBeGreaterThan(3);
+    for (const { file, obj } of helm) {
+      expect(PRIVILEGED.has(obj.namespace), file).toBe(true);
+      const text = JSON.stringify(obj.values);
+      expect(text, file).not.toMatch(/"hostNetwork":true|"hostPID":true|"hostIPC":true/);
+    }
+  });
+
+  it("grants no RBAC: no roles, bindings or service accounts beyond the charts'", () => {
+    const rbac = objects.filter((o) => /^(Cluster)?Role(Binding)?$|^ServiceAccount$/.test(o.obj.kind));
+    expect(rbac.map((o) => o.file)).toEqual([]);
+  });
+});
