@@ -7,17 +7,25 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { RegisteredResource } from "./program-run";
 
-// The SDK's own generated protocol code: the messages the engine sends.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const analyzergrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const emptypb = require("google-protobuf/google/protobuf/empty_pb");
+/**
+ * gRPC and the SDK's own generated protocol code (the messages the engine
+ * sends), loaded on first use: the pack is spawned before they load.
+ */
+let loaded: { grpc: typeof import("@grpc/grpc-js"); Struct: any; analyzerpb: any; analyzergrpc: any; emptypb: any } | undefined;
+function proto() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  loaded ??= {
+    grpc: require("@grpc/grpc-js"),
+    Struct: require("google-protobuf/google/protobuf/struct_pb").Struct,
+    analyzerpb: require("@pulumi/pulumi/proto/analyzer_pb"),
+    analyzergrpc: require("@pulumi/pulumi/proto/analyzer_grpc_pb"),
+    emptypb: require("google-protobuf/google/protobuf/empty_pb"),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return loaded;
+}
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
@@ -58,7 +66,7 @@ export type PolicyConfig = Record<string, { enforcementLevel?: EnforcementLevel;
 export const NO_ENGINE = "127.0.0.1:0";
 
 function options(r: RegisteredResource) {
-  const o = new analyzerpb.AnalyzerResourceOptions();
+  const o = new (proto().analyzerpb.AnalyzerResourceOptions)();
   o.setProtect(r.protect);
   o.setIgnorechangesList(r.ignoreChanges);
   o.setDeletebeforereplace(r.deleteBeforeReplace);
@@ -69,14 +77,14 @@ function options(r: RegisteredResource) {
 }
 
 function toStruct(v: Record<string, unknown>) {
-  return Struct.fromJavaScript(v as Parameters<typeof Struct.fromJavaScript>[0]);
+  return proto().Struct.fromJavaScript(v);
 }
 
 function providerOf(r: RegisteredResource, byUrn: Map<string, RegisteredResource>) {
   if (!r.provider) return undefined;
   const urn = r.provider.split("::").slice(0, -1).join("::");
   const prov = byUrn.get(urn);
-  const p = new analyzerpb.AnalyzerProviderResource();
+  const p = new (proto().analyzerpb.AnalyzerProviderResource)();
   p.setUrn(urn);
   p.setType(prov?.type ?? urn.split("::")[2]?.split("$").pop() ?? "");
   p.setName(prov?.name ?? urn.split("::").pop() ?? "");
@@ -140,6 +148,7 @@ export class PolicyPackProcess {
           reject(new Error(`the policy pack printed ${JSON.stringify(out.slice(0, nl))} instead of a port${err ? `:\n${err}` : ""}`));
           return;
         }
+        const { analyzergrpc, grpc } = proto();
         const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
           "grpc.max_receive_message_length": 400 * 1024 * 1024,
           "grpc.max_send_message_length": 400 * 1024 * 1024,
@@ -171,7 +180,7 @@ export class PolicyPackProcess {
   }
 
   async info(): Promise<AnalyzerInfo> {
-    const r: any = await this.call("getAnalyzerInfo", new emptypb.Empty());
+    const r: any = await this.call("getAnalyzerInfo", new (proto().emptypb.Empty)());
     return {
       name: r.getName(),
       version: r.getVersion(),
@@ -189,7 +198,7 @@ export class PolicyPackProcess {
   }
 
   async configureStack(stack: string, project: string, dryRun = true): Promise<void> {
-    const req = new analyzerpb.AnalyzerStackConfigureRequest();
+    const req = new (proto().analyzerpb.AnalyzerStackConfigureRequest)();
     req.setStack(stack);
     req.setProject(project);
     req.setDryRun(dryRun);
@@ -197,10 +206,10 @@ export class PolicyPackProcess {
   }
 
   async configure(config: PolicyConfig): Promise<void> {
-    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const req = new (proto().analyzerpb.ConfigureAnalyzerRequest)();
     const map = req.getPolicyconfigMap();
     for (const [name, { enforcementLevel, ...props }] of Object.entries(config)) {
-      const pc = new analyzerpb.PolicyConfig();
+      const pc = new (proto().analyzerpb.PolicyConfig)();
       if (enforcementLevel) pc.setEnforcementlevel(LEVELS.indexOf(enforcementLevel));
       pc.setProperties(toStruct(props));
       map.set(name, pc);
@@ -210,7 +219,7 @@ export class PolicyPackProcess {
 
   /** Analyze: one resource, before it is created or updated (resource policies). */
   async analyze(r: RegisteredResource, all: readonly RegisteredResource[] = []): Promise<Diagnostic[]> {
-    const req = new analyzerpb.AnalyzeRequest();
+    const req = new (proto().analyzerpb.AnalyzeRequest)();
     req.setType(r.type);
     req.setName(r.name);
     req.setUrn(r.urn);
@@ -237,10 +246,10 @@ export class PolicyPackProcess {
   /** The AnalyzeStack request the engine would send for `resources`. */
   static stackRequest(resources: readonly RegisteredResource[]): unknown {
     const byUrn = new Map(resources.map((x) => [x.urn, x]));
-    const req = new analyzerpb.AnalyzeStackRequest();
+    const req = new (proto().analyzerpb.AnalyzeStackRequest)();
     req.setResourcesList(
       resources.map((r) => {
-        const a = new analyzerpb.AnalyzerResource();
+        const a = new (proto().analyzerpb.AnalyzerResource)();
         a.setType(r.type);
         a.setName(r.name);
         a.setUrn(r.urn);
@@ -250,7 +259,7 @@ export class PolicyPackProcess {
         a.setDependenciesList(r.dependencies);
         const deps = a.getPropertydependenciesMap();
         for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-          const pd = new analyzerpb.AnalyzerPropertyDependencies();
+          const pd = new (proto().analyzerpb.AnalyzerPropertyDependencies)();
           pd.setUrnsList(urns);
           deps.set(k, pd);
         }

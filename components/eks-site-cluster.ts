@@ -3,10 +3,10 @@
  * (API authentication mode; `remoteNetworkConfig` when hybrid pools join it)
  * and a Kubernetes provider for it.
  */
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Site } from "./model";
+import { loadAws } from "./gpu-node-pool";
 import { physicalName } from "./naming";
 
 export interface EksSiteClusterArgs {
@@ -59,6 +59,7 @@ export class EksSiteCluster extends pulumi.ComponentResource {
     const hybrid = site.gpuPools.some((p) => p.backend.type === "eks-hybrid");
     const clusterName = physicalName(["repower", site.name], 100);
     const tags = { "repower.io/site": site.name };
+    const aws = loadAws();
 
     const role = new aws.iam.Role(
       `${name}-role`,

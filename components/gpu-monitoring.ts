@@ -27,7 +27,8 @@ import {
   type GpuPool,
   type Site,
 } from "./model";
-import { CHARTS, managedBy, NAMESPACES, podSecurityLabels } from "./naming";
+import { CHARTS, pinnedRelease } from "./charts";
+import { managedBy, NAMESPACES, podSecurityLabels } from "./naming";
 
 export interface GpuMonitoringArgs {
   /** The validated site: thresholds come from its active phase. */
@@ -335,16 +336,9 @@ export class GpuMonitoring extends pulumi.ComponentResource {
       { metadata: { name: NAMESPACES.monitoring, labels: { ...managedBy(site.name, "gpu-monitoring"), ...podSecurityLabels("privileged") } } },
       { parent: this },
     );
-    const release = new k8s.helm.v3.Release(
+    const release = pinnedRelease(
       `${name}-dcgm-exporter`,
-      {
-        name: DCGM_JOB,
-        chart: CHARTS.dcgmExporter.chart,
-        version: CHARTS.dcgmExporter.version,
-        repositoryOpts: { repo: CHARTS.dcgmExporter.repo },
-        namespace: ns.metadata.name,
-        values: dcgmExporterValues(site),
-      },
+      { releaseName: DCGM_JOB, chart: CHARTS.dcgmExporter, namespace: ns.metadata.name, values: dcgmExporterValues(site) },
       { parent: this },
     );
     new k8s.apiextensions.CustomResource(

@@ -11,7 +11,7 @@
  *   copy without the activation code);
  * - `eks-managed` (cloud pools): an EKS managed node group on an NVIDIA AMI.
  */
-import * as aws from "@pulumi/aws";
+import type * as awsSdk from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -54,6 +54,36 @@ export const MANAGED_NODE_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
   "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
 ] as const;
+
+/** The AWS SDK, loaded only for pools that make AWS resources (a static pool's program never pays for it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const loadAws = (): typeof awsSdk => require("@pulumi/aws");
+
+/** An IAM role that `service` may assume, with managed policies attached; returns the role and the attachments. */
+export function serviceRole(
+  name: string,
+  args: { roleName: string; description: string; service: string; policies: readonly string[]; tags: Record<string, string> },
+  parent: pulumi.Resource,
+): { role: awsSdk.iam.Role; attachments: awsSdk.iam.RolePolicyAttachment[] } {
+  const aws = loadAws();
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      name: args.roleName,
+      description: args.description,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: args.service }, Action: "sts:AssumeRole" }],
+      }),
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const attachments = args.policies.map(
+    (arn) => new aws.iam.RolePolicyAttachment(`${name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, { parent }),
+  );
+  return { role, attachments };
+}
 
 /** The pool of `site` named `name`. */
 export function findPool(site: Site, name: string): GpuPool {
@@ -149,22 +179,18 @@ export class GpuNodePool extends pulumi.ComponentResource {
       }
       case "eks-hybrid": {
         const cluster = requireCluster(args, pool);
-        const role = new aws.iam.Role(
-          `${name}-hybrid-role`,
+        const aws = loadAws();
+        const { role } = serviceRole(
+          `${name}-hybrid`,
           {
-            name: physicalName(["repower", site.name, pool.name, "hybrid"], 64),
+            roleName: physicalName(["repower", site.name, pool.name, "hybrid"], 64),
             description: `EKS hybrid nodes of repower pool ${pool.name} at ${site.name}`,
-            assumeRolePolicy: JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            service: "ssm.amazonaws.com",
+            policies: HYBRID_NODE_POLICIES,
             tags,
           },
-          parent,
+          this,
         );
-        HYBRID_NODE_POLICIES.forEach((arn) => {
-          new aws.iam.RolePolicyAttachment(`${name}-hybrid-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, parent);
-        });
         new aws.iam.RolePolicy(
           `${name}-hybrid-describe`,
           {
@@ -213,21 +239,17 @@ export class GpuNodePool extends pulumi.ComponentResource {
       case "eks-managed": {
         const cluster = requireCluster(args, pool);
         if (count === 0) break; // a node group admits at least one node; none is made for an empty phase
-        const role = new aws.iam.Role(
-          `${name}-node-role`,
+        const aws = loadAws();
+        const { role, attachments } = serviceRole(
+          `${name}-node`,
           {
-            name: physicalName(["repower", site.name, pool.name, "node"], 64),
+            roleName: physicalName(["repower", site.name, pool.name, "node"], 64),
             description: `EKS managed nodes of repower pool ${pool.name} at ${site.name}`,
-            assumeRolePolicy: JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            service: "ec2.amazonaws.com",
+            policies: MANAGED_NODE_POLICIES,
             tags,
           },
-          parent,
-        );
-        const attachments = MANAGED_NODE_POLICIES.map(
-          (arn) => new aws.iam.RolePolicyAttachment(`${name}-node-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, parent),
+          this,
         );
         const subnetIds = pool.backend.subnetIds ?? cluster.subnetIds;
         if (subnetIds === undefined) {

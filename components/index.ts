@@ -9,5 +9,6 @@ export * from "./nvidia-device-plugin";
 export * from "./gpu-monitoring";
 export * from "./gpu-power-cap";
 export * from "./eks-site-cluster";
-export { physicalName, NAMESPACES, CHARTS, podSecurityLabels } from "./naming";
+export { physicalName, NAMESPACES, podSecurityLabels } from "./naming";
+export { CHARTS, pinnedRelease } from "./charts";
 export * as model from "./model";

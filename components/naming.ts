@@ -48,10 +48,3 @@ export function managedBy(site: string, component: string): Record<string, strin
     "repower.io/site": site,
   };
 }
-
-/** Upstream Helm charts, pinned. */
-export const CHARTS = {
-  devicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
-  gpuOperator: { chart: "gpu-operator", version: "v25.3.0", repo: "https://helm.ngc.nvidia.com/nvidia" },
-  dcgmExporter: { chart: "dcgm-exporter", version: "4.1.1", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
-} as const;

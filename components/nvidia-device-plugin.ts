@@ -13,7 +13,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { devicePluginConfig, devicePluginConfigProblems, GPU_TAINT, LABEL_SITE, OPERATOR_CONFIGMAP, type Site } from "./model";
-import { CHARTS, managedBy, NAMESPACES, podSecurityLabels } from "./naming";
+import { CHARTS, pinnedRelease } from "./charts";
+import { managedBy, NAMESPACES, podSecurityLabels } from "./naming";
 
 export const DEVICE_PLUGIN_MODES = ["device-plugin", "gpu-operator"] as const;
 export type DevicePluginMode = (typeof DEVICE_PLUGIN_MODES)[number];
@@ -99,16 +100,9 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
 
     if (mode === "device-plugin") {
       const nfd = args.nodeFeatureDiscovery ?? site.gpuPools.some((p) => p.backend.type === "static");
-      new k8s.helm.v3.Release(
+      pinnedRelease(
         `${name}-release`,
-        {
-          name: "nvidia-device-plugin",
-          chart: CHARTS.devicePlugin.chart,
-          version: CHARTS.devicePlugin.version,
-          repositoryOpts: { repo: CHARTS.devicePlugin.repo },
-          namespace: ns.metadata.name,
-          values: devicePluginValues(site, nfd),
-        },
+        { releaseName: "nvidia-device-plugin", chart: CHARTS.devicePlugin, namespace: ns.metadata.name, values: devicePluginValues(site, nfd) },
         { parent: this },
       );
     } else {
@@ -117,16 +111,9 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
         { metadata: { name: OPERATOR_CONFIGMAP, namespace: ns.metadata.name, labels }, data: poolConfigs(site) },
         { parent: this },
       );
-      new k8s.helm.v3.Release(
+      pinnedRelease(
         `${name}-release`,
-        {
-          name: "gpu-operator",
-          chart: CHARTS.gpuOperator.chart,
-          version: CHARTS.gpuOperator.version,
-          repositoryOpts: { repo: CHARTS.gpuOperator.repo },
-          namespace: ns.metadata.name,
-          values: gpuOperatorValues(site),
-        },
+        { releaseName: "gpu-operator", chart: CHARTS.gpuOperator, namespace: ns.metadata.name, values: gpuOperatorValues(site) },
         { parent: this, dependsOn: [cm] },
       );
     }

@@ -292,21 +292,26 @@ export function siteEnvelope(site: Site): Envelope[] {
 
 // ---------------------------------------------------------------- headroom
 
-/** True when `budget` is one that nodes of `pool` draw on. */
-export function poolDrawsOn(pool: GpuPool, b: Budget): boolean {
+/** True when `b` is a budget that a load (a mining block, or a pool's nodes) draws on. */
+export function loadDrawsOn(load: Pick<Load, "kind" | "name" | "zone" | "feeds" | "curtailable">, b: Budget): boolean {
   switch (b.kind) {
     case "site":
     case "transformer":
       return true;
     case "firm":
-      return !pool.curtailable;
+      return !load.curtailable;
     case "feed":
-      return (pool.feeds ?? []).includes(b.subject);
+      return load.feeds.includes(b.subject);
     case "cooling":
-      return b.subject === pool.coolingZone;
+      return b.subject === load.zone;
     case "rack":
-      return b.subject === pool.name;
+      return load.kind === "gpu" && b.subject === load.name;
   }
+}
+
+/** True when `b` is a budget that nodes of `pool` draw on. */
+export function poolDrawsOn(pool: GpuPool, b: Budget): boolean {
+  return loadDrawsOn({ kind: "gpu", name: pool.name, zone: pool.coolingZone ?? "", feeds: pool.feeds ?? [], curtailable: pool.curtailable }, b);
 }
 
 /** Every budget the pool draws on holds with `extra` more nodes of it. */

@@ -6,7 +6,7 @@
  *
  * Pure: no Pulumi here.
  */
-import { nodeKW, poolDrawsOn, rackKW, type Budget, type Load, type Scenario } from "./envelope";
+import { loadDrawsOn, nodeKW, rackKW, type Budget, type Load, type Scenario } from "./envelope";
 import type { GpuPool, Site } from "./site";
 
 const fmt = (v: number, unit: "MW" | "kW") => `${v.toFixed(unit === "MW" ? 2 : 1)} ${unit}`;
@@ -64,27 +64,6 @@ function perUnit(load: Load, b: Budget): number {
   return (itKWPerUnit * load.pue) / 1000;
 }
 
-function drawsOn(site: Site, load: Load, b: Budget): boolean {
-  if (load.count === 0) return false;
-  if (load.kind === "gpu") {
-    const pool = site.gpuPools.find((p) => p.name === load.name) as GpuPool;
-    return b.kind !== "rack" && poolDrawsOn(pool, b);
-  }
-  switch (b.kind) {
-    case "site":
-    case "transformer":
-      return true;
-    case "firm":
-      return !load.curtailable;
-    case "feed":
-      return load.feeds.includes(b.subject);
-    case "cooling":
-      return load.zone === b.subject;
-    default:
-      return false;
-  }
-}
-
 /** The lowest per-GPU cap that brings a pool's contribution down by `excess` (budget units), if the SKU allows it. */
 function capToFit(pool: GpuPool, load: Load, b: Budget, excess: number): number | undefined {
   const s = pool.system;
@@ -113,7 +92,7 @@ export function remedies(site: Site, scenario: Scenario, loads: readonly Load[],
     return out;
   }
   const excess = b.used - b.limit;
-  const contributors = loads.filter((l) => drawsOn(site, l, b)).sort((x, y) => perUnit(y, b) * y.count - perUnit(x, b) * x.count);
+  const contributors = loads.filter((l) => l.count > 0 && loadDrawsOn(l, b)).sort((x, y) => perUnit(y, b) * y.count - perUnit(x, b) * x.count);
   for (const load of contributors) {
     const per = perUnit(load, b);
     if (per <= 0) continue;

@@ -1,0 +1,35 @@
+/**
+ * The upstream Helm charts repower deploys, pinned, and a Helm release of
+ * one: rendered by `repower preview --out` as its chart reference and values.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Upstream Helm charts, pinned. */
+export const CHARTS = {
+  devicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+  gpuOperator: { chart: "gpu-operator", version: "v25.3.0", repo: "https://helm.ngc.nvidia.com/nvidia" },
+  dcgmExporter: { chart: "dcgm-exporter", version: "4.1.1", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+} as const;
+
+export type ChartRef = (typeof CHARTS)[keyof typeof CHARTS];
+
+/** A Helm release of a pinned chart. */
+export function pinnedRelease(
+  name: string,
+  args: { releaseName: string; chart: ChartRef; namespace: pulumi.Input<string>; values: Record<string, unknown> },
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    name,
+    {
+      name: args.releaseName,
+      chart: args.chart.chart,
+      version: args.chart.version,
+      repositoryOpts: { repo: args.chart.repo },
+      namespace: args.namespace,
+      values: args.values,
+    },
+    opts,
+  );
+}
