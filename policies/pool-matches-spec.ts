@@ -1,16 +1,51 @@
 /**
- * pool-matches-spec: no deployed resource admits more GPU nodes into a pool
- * than the active phase states, none admits nodes into a pool or of a SKU the
- * site does not know.
+ * pool-matches-spec: each pool as deployed matches its spec. No resource
+ * admits more GPU nodes into a pool than the active phase states, none admits
+ * nodes into a pool or of a SKU the site does not know, and a pool whose
+ * budgets assume a power cap has it enforced on its nodes, at no more than
+ * the planned value and within the SKU's range.
  */
-import type { StackValidationPolicy } from "@pulumi/policy";
-import { activePhase } from "../components/model";
+import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { activePhase, POWER_CAP_ENV, type Site } from "../components/model";
 import { failClosed } from "./budget-policy";
+import { capInRange, capRange } from "./power-cap-range";
 import { admissions } from "./site-context";
+
+/** The power caps deployed by DaemonSets, checked against the spec; every planned cap must be enforced. */
+function checkPowerCaps(site: Site, resources: readonly PolicyResource[], envelopeUrn: string, report: ReportViolation): void {
+  const phase = activePhase(site);
+  const enforced = new Set<string>();
+  for (const r of resources) {
+    if (r.type !== "kubernetes:apps/v1:DaemonSet") continue;
+    const spec = (r.props as Record<string, any>).spec?.template?.spec;
+    const env = (spec?.containers ?? []).flatMap((c: { env?: { name: string; value?: string }[] }) => c.env ?? []);
+    const cap = env.find((e: { name: string }) => e.name === POWER_CAP_ENV);
+    if (cap === undefined) continue;
+    const poolName = spec?.nodeSelector?.["repower.io/pool"];
+    const pool = site.gpuPools.find((p) => p.name === poolName);
+    const watts = Number(cap.value);
+    if (pool === undefined) {
+      report(`DaemonSet ${r.name} caps GPUs of pool ${JSON.stringify(poolName)}, which the site does not declare.`, r.urn);
+      continue;
+    }
+    enforced.add(pool.name);
+    if (!Number.isFinite(watts) || !capInRange(pool, watts)) {
+      report(`DaemonSet ${r.name} caps pool ${pool.name} at ${cap.value} W per GPU, outside ${pool.sku}'s range ${capRange(pool)}.`, r.urn);
+    } else if (pool.powerCapWatts !== undefined && watts > pool.powerCapWatts) {
+      report(`DaemonSet ${r.name} caps pool ${pool.name} at ${watts} W per GPU, above the ${pool.powerCapWatts} W the budgets were checked at. Set it to ${pool.powerCapWatts} W or plan the higher cap.`, r.urn);
+    }
+  }
+  for (const pool of site.gpuPools) {
+    if (pool.powerCapWatts === undefined || pool.placement !== "on-site" || (phase.gpu[pool.name] ?? 0) === 0) continue;
+    if (!enforced.has(pool.name)) {
+      report(`pool ${pool.name}: the budgets assume a ${pool.powerCapWatts} W cap per GPU, but no power-cap DaemonSet enforces it on the pool's nodes.`, envelopeUrn);
+    }
+  }
+}
 
 export const poolMatchesSpec: StackValidationPolicy = {
   name: "pool-matches-spec",
-  description: "Node groups, SSM activations, NodeFeatureRules and NodePatches admit no more GPU nodes into a pool than the active phase states, and only into declared pools of known SKUs.",
+  description: "Each pool as deployed matches its spec: node groups, SSM activations, NodeFeatureRules and NodePatches admit no more GPU nodes than the active phase states, only into declared pools of known SKUs, and planned power caps are enforced.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: "Change the phase's node count in repower:site (so every budget is checked for it) instead of editing the deployed resource, or set the resource back to the phase's count.",
@@ -19,6 +54,7 @@ export const poolMatchesSpec: StackValidationPolicy = {
     if (!env.ok) return;
     const { site } = env;
     const phase = activePhase(site);
+    checkPowerCaps(site, args.resources, env.resource.urn, report);
     const list = admissions(args.resources);
     const perPool = new Map<string, typeof list>();
     const pools = new Map(site.gpuPools.map((p) => [p.name, p]));

@@ -140,17 +140,28 @@ describe("each budget policy fires at the boundary, and is silent one step insid
 
 describe("the other policies", () => {
   it("power-cap-range: 199 W is below the H100's 200 W; 200 W is in range", async () => {
-    const over = of(await check(site({ powerCapWatts: 199 })), "power-cap-range");
-    expect(over.map((d) => d.message).sort()).toEqual([
-      "DaemonSet boundary-power-cap-gpu caps pool gpu at 199 W per GPU, outside dgx-h100's range 200–700 W.",
+    const ds = await check(site({ powerCapWatts: 199 }));
+    expect(of(ds, "power-cap-range").map((d) => d.message)).toEqual([
       "pool gpu: powerCapWatts 199 W is outside dgx-h100's range 200–700 W. Set a cap within it; a cap the driver rejects leaves the GPUs at full power.",
     ]);
-    expect(of(await check(site({ powerCapWatts: 200 })), "power-cap-range")).toEqual([]);
+    // The DaemonSet that would apply it is caught as deployed.
+    expect(of(ds, "pool-matches-spec").map((d) => d.message)).toEqual(["DaemonSet boundary-power-cap-gpu caps pool gpu at 199 W per GPU, outside dgx-h100's range 200–700 W."]);
+    const ok = await check(site({ powerCapWatts: 200 }));
+    expect(of(ok, "power-cap-range")).toEqual([]);
+    expect(of(ok, "pool-matches-spec")).toEqual([]);
   });
 
-  it("power-cap-range: a planned cap with no DaemonSet enforcing it fails", async () => {
-    const over = of(await check(site({ powerCapWatts: 500 }), (rs) => rs.filter((r) => r.type !== "kubernetes:apps/v1:DaemonSet")), "power-cap-range");
-    expect(over.map((d) => d.message)).toEqual(["pool gpu: the budgets assume a 500 W cap per GPU, but no power-cap DaemonSet enforces it on the pool's nodes."]);
+  it("pool-matches-spec: a planned cap with no DaemonSet enforcing it, or one edited above the plan, fails", async () => {
+    const missing = of(await check(site({ powerCapWatts: 500 }), (rs) => rs.filter((r) => r.type !== "kubernetes:apps/v1:DaemonSet")), "pool-matches-spec");
+    expect(missing.map((d) => d.message)).toEqual(["pool gpu: the budgets assume a 500 W cap per GPU, but no power-cap DaemonSet enforces it on the pool's nodes."]);
+    const raised = of(
+      await check(site({ powerCapWatts: 500 }), (rs) => {
+        const ds = rs.find((r) => r.type === "kubernetes:apps/v1:DaemonSet")!;
+        (ds.properties as any).spec.template.spec.containers[0].env[0].value = "650";
+      }),
+      "pool-matches-spec",
+    );
+    expect(raised.map((d) => d.message)).toEqual(["DaemonSet boundary-power-cap-gpu caps pool gpu at 650 W per GPU, above the 500 W the budgets were checked at. Set it to 500 W or plan the higher cap."]);
   });
 
   it("device-plugin-config-valid: a release edited to 1 replica fails at Analyze; the program's config passes", async () => {
@@ -242,7 +253,7 @@ describe("pool-matches-spec and tampering", () => {
 
 describe("fail closed", () => {
   const ENVELOPE_POLICIES = CONTRACT.filter(([n, l]) => l === "mandatory" && n !== "device-plugin-config-valid").map(([n]) => n);
-  const STACK_POLICIES = ["power-cap-range", "gpu-monitoring-present", "pool-matches-spec"];
+  const STACK_POLICIES = ["gpu-monitoring-present", "pool-matches-spec"];
   const isEnvelope = (r: RegisteredResource) => r.type === "kubernetes:core/v1:ConfigMap" && (r.properties as any).metadata?.name === "repower-site-envelope";
 
   it("a deleted envelope ConfigMap is a mandatory violation of every stack policy, and the pack never passes", async () => {
