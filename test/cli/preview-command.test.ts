@@ -176,3 +176,13 @@ describe("--out", () => {
     for (const f of a) expect(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(out, f))), f).toBe(true);
   });
 });
+
+describe("colour", () => {
+  it("is used when forced on a non-terminal and never with NO_COLOR", () => {
+    const forced = repower(["preview", "--stack", "red-hills"], { env: { NO_COLOR: "", FORCE_COLOR: "1" } });
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toMatch(/\u001b\[32m✓ red-hills/);
+    const plain = repower(["preview", "--stack", "red-hills"], { env: { NO_COLOR: "1", FORCE_COLOR: "1" } });
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
+  });
+});
