@@ -26,10 +26,7 @@ export function paint(enabled: boolean): Paint {
   return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
 }
 
-/** A quantity in its unit with fixed decimals: MW to 2, kW to 1. */
-export function quantity(value: number, unit: "MW" | "kW"): string {
-  return `${value.toFixed(unit === "MW" ? 2 : 1)} ${unit}`;
-}
+export { quantity } from "../components/model/remedies";
 
 /** Utilisation as a percentage with one decimal; "∞" for a zero limit that is used. */
 export function percent(utilisation: number): string {

@@ -6,11 +6,12 @@
  * Exit status: 0 when every budget of every phase holds, 1 when one breaks,
  * 2 when the input is invalid (the message names file, field path and line).
  */
-import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { SiteSpecError, suggestion } from "../components/model/spec-errors";
-import { stackFile, stackNameOf } from "../components/model/stack-names";
+import { SiteSpecError } from "../components/model/spec-errors";
 import { colourEnabled, paint } from "./format";
+import { stackRefs, UsageError } from "./stack-args";
+
+export { UsageError };
 
 export const USAGE = `usage:
   repower preview --stack <stack>          the site's program and policy pack, offline (stacks/Pulumi.<stack>.yaml)
@@ -25,40 +26,9 @@ export const USAGE = `usage:
 
 exit status: 0 no mandatory policy fails (envelope: every budget holds), 1 one fails, 2 invalid input`;
 
-/** A usage or input error: printed without a stack trace, exit status 2. */
-export class UsageError extends Error {}
-
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-}
-
-/** Resolves --stack / --config-file to a stack file path. */
-export function stackFileFrom(values: { stack?: string; "config-file"?: string }): string {
-  if (values.stack !== undefined && values["config-file"] !== undefined) {
-    throw new UsageError("give --stack or --config-file, not both");
-  }
-  if (values["config-file"] !== undefined) return values["config-file"];
-  if (values.stack !== undefined) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack: not a stack name: ${JSON.stringify(values.stack)}`);
-    const file = stackFile(values.stack);
-    if (!fs.existsSync(file)) {
-      const known = listStacks();
-      throw new UsageError(`--stack: no stack file ${file}${suggestion(values.stack, known)}`);
-    }
-    return file;
-  }
-  throw new UsageError("give --stack <stack> or --config-file <path>");
-}
-
-/** The stacks of the project: `<x>` of every `stacks/Pulumi.<x>.yaml`, sorted. */
-export function listStacks(dir = "stacks"): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
-    .map(stackNameOf)
-    .sort();
 }
 
 function envelopeCommand(args: string[], io: Io): number {
@@ -68,7 +38,7 @@ function envelopeCommand(args: string[], io: Io): number {
     strict: true,
     allowPositionals: false,
   });
-  const file = stackFileFrom(values);
+  const [{ file }] = stackRefs(values);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadStackFile } = require("../components/model") as typeof import("../components/model");
   // eslint-disable-next-line @typescript-eslint/no-require-imports

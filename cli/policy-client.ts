@@ -93,16 +93,22 @@ function providerOf(r: RegisteredResource, byUrn: Map<string, RegisteredResource
 }
 
 function toDiagnostics(list: any[]): Diagnostic[] {
-  return list.map((d) => ({
-    policyName: d.getPolicyname(),
-    policyPackName: d.getPolicypackname(),
-    policyPackVersion: d.getPolicypackversion(),
-    message: d.getMessage(),
-    enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "mandatory",
-    severity: SEVERITIES[d.getSeverity?.() ?? 0] ?? "",
-    urn: d.getUrn(),
-    description: d.getDescription(),
-  }));
+  return list.map((d) => {
+    // @pulumi/policy sends "<policy description>\n<message>"; the description has its own field.
+    const description: string = d.getDescription();
+    const raw: string = d.getMessage();
+    const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
+    return {
+      policyName: d.getPolicyname(),
+      policyPackName: d.getPolicypackname(),
+      policyPackVersion: d.getPolicypackversion(),
+      message,
+      enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "mandatory",
+      severity: SEVERITIES[d.getSeverity?.() ?? 0] ?? "",
+      urn: d.getUrn(),
+      description,
+    };
+  });
 }
 
 /** A running policy pack and a gRPC client to it. */
@@ -269,6 +275,18 @@ export class PolicyPackProcess {
       }),
     );
     return req;
+  }
+
+  /**
+   * What the engine does in a preview: configure the stack, Analyze each
+   * custom resource and AnalyzeStack the whole; the calls are in flight
+   * together, as the engine's are while a program registers its resources.
+   */
+  async diagnose(stack: string, resources: readonly RegisteredResource[], project = "repower"): Promise<Diagnostic[]> {
+    await this.configureStack(stack, project, true);
+    const each = Promise.all(PolicyPackProcess.analyzable(resources).map((r) => this.analyze(r, resources)));
+    const whole = this.analyzeStack(resources);
+    return [...(await each).flat(), ...(await whole)];
   }
 
   /** Custom resources only, as the engine analyzes them (components are not sent). */

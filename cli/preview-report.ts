@@ -3,7 +3,7 @@
  * policy pack's diagnostics, and where in the stack file each violation
  * comes from.
  */
-import { activePhase, envelopeRows, type FieldPath, type LoadedStack, type PhaseRow, type Site } from "../components/model";
+import { activePhase, envelopeRows, momentOf, type FieldPath, type LoadedStack, type PhaseRow, type Site } from "../components/model";
 import type { Diagnostic } from "./policy-client";
 
 export interface Violation {
@@ -40,15 +40,10 @@ export interface StackReport {
   resources: number;
 }
 
-const PHASE_RE = /^phase (\S+?):/;
-const TRANSIENT_RE = /^the transient into (\S+) /;
-
-/** The phase a message speaks of, else the active phase. */
+/** The phase a message speaks of, else the active phase (what is deployed now). */
 export function phaseOf(site: Site, message: string): { phase: string; transient: boolean } {
-  const t = TRANSIENT_RE.exec(message);
-  if (t) return { phase: t[1], transient: true };
-  const p = PHASE_RE.exec(message);
-  if (p && site.rollout.phases.some((x) => x.name === p[1])) return { phase: p[1], transient: false };
+  const m = momentOf(message);
+  if (m && site.rollout.phases.some((x) => x.name === m.phase)) return m;
   return { phase: site.rollout.activePhase, transient: false };
 }
 
@@ -93,8 +88,7 @@ export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnosti
   const violations: Violation[] = diagnostics
     .filter((d) => d.enforcementLevel === "mandatory" || d.enforcementLevel === "advisory")
     .map((d) => {
-      // The pack puts the policy's description before the message.
-      const message = d.message.includes("\n") ? d.message.slice(d.message.indexOf("\n") + 1) : d.message;
+      const message = d.message;
       const { phase, transient } = phaseOf(site, message);
       const path = violationPath(site, d.policyName, message, phase);
       const pos = loaded.locate(path);

@@ -11,15 +11,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { loadStackFile, SiteSpecError, stackFile, stackNameOf, type LoadedStack } from "../components/model";
+import { loadStackFile, SiteSpecError, type LoadedStack } from "../components/model";
 import { renderEnvelope } from "./envelope-report";
 import { colourEnabled, paint, type Paint } from "./format";
-import { PolicyPackProcess, type Diagnostic, type PolicyInfo } from "./policy-client";
+import type { PolicyInfo, PolicyPackProcess } from "./policy-client";
 import { failedReport, stackReport, type StackReport } from "./preview-report";
 import type { WorkerJob, WorkerMessage } from "./preview-worker";
 import type { RegisteredResource } from "./program-run";
 import { manifestFiles, writeFiles } from "./render-manifests";
 import { junitReport, markdownReport, sarifReport } from "./report-formats";
+import { stackRefs } from "./stack-args";
 
 const WORKER = path.join(__dirname, "preview-worker.js");
 // The Pulumi SDK is loaded only after the policy pack has been started, so that the two load side by side.
@@ -33,18 +34,6 @@ interface Checked {
   report: StackReport;
   run?: { resources: RegisteredResource[]; outputs: Record<string, unknown> };
   loaded?: LoadedStack;
-}
-
-/**
- * Analyze each custom resource and then the whole stack, as the engine does
- * in a preview; the calls are in flight together, as the engine's are while
- * a program registers its resources.
- */
-async function diagnose(pack: PolicyPackProcess, stack: string, resources: RegisteredResource[]): Promise<Diagnostic[]> {
-  await pack.configureStack(stack, "repower", true);
-  const each = Promise.all(PolicyPackProcess.analyzable(resources).map((r) => pack.analyze(r, resources)));
-  const whole = pack.analyzeStack(resources);
-  return [...(await each).flat(), ...(await whole)];
 }
 
 /** Runs the programs of `jobs` on up to `workers` worker processes; calls `onResult` as each finishes. */
@@ -163,12 +152,6 @@ function combined(reports: StackReport[]) {
   return { ok: reports.every((r) => r.ok), exitCode, stacks: reports };
 }
 
-/** Relative to the working directory when the file lies below it (for reports and SARIF). */
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), path.resolve(file));
-  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
-}
-
 export async function runPreview(args: string[], io: PreviewIo, usage: (msg: string) => never, packStarting: Promise<PolicyPackProcess>): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -183,24 +166,9 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
     strict: true,
     allowPositionals: false,
   });
-  const given = [values.stack !== undefined, values["config-file"] !== undefined, values.all].filter(Boolean).length;
-  if (given !== 1) usage("give exactly one of --stack <stack>, --config-file <path> or --all");
   const jobs = values.jobs !== undefined ? Number(values.jobs) : os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) usage(`--jobs: a whole number of at least 1, found ${JSON.stringify(values.jobs)}`);
-
-  let files: { stack: string; file: string }[];
-  if (values.all) {
-    const dir = "stacks";
-    const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)).sort() : [];
-    if (names.length === 0) usage("--all: no stack files (stacks/Pulumi.<stack>.yaml) here");
-    files = names.map((f) => ({ stack: stackNameOf(f), file: path.join(dir, f) }));
-  } else if (values.stack !== undefined) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) usage(`--stack: not a stack name: ${JSON.stringify(values.stack)}`);
-    files = [{ stack: values.stack, file: stackFile(values.stack) }];
-  } else {
-    const file = values["config-file"] as string;
-    files = [{ stack: stackNameOf(file), file: displayPath(file) }];
-  }
+  const files = stackRefs(values);
 
   const checked = new Map<string, Checked>();
   const valid: { job: WorkerJob; loaded: LoadedStack }[] = [];
@@ -230,7 +198,7 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
         checked.set(m.stack, { report: failedReport(m.stack, m.file, m.invalid ? "invalid" : "error", m.message.replace(/^invalid site spec\n/, "")) });
       } else {
         pack ??= await packStarting;
-        const diags = await diagnose(pack, m.stack, m.resources);
+        const diags = await pack.diagnose(m.stack, m.resources);
         checked.set(m.stack, { report: stackReport(v.loaded, diags, m.resources.length), run: { resources: m.resources, outputs: m.outputs }, loaded: v.loaded });
       }
       tick();

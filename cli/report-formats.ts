@@ -3,11 +3,12 @@
  * comment), SARIF 2.1.0 (code scanning, located at stack-file lines) and
  * JUnit XML (one test case per policy and phase).
  */
+import { quantity } from "./format";
 import type { PolicyInfo } from "./policy-client";
 import type { StackReport, Violation } from "./preview-report";
 
 const pct = (v: number | null) => (v === null ? "∞" : `${v.toFixed(1)} %`);
-const num = (v: number | null, unit: string) => (v === null ? "?" : `${v.toFixed(unit === "MW" ? 2 : 1)} ${unit}`);
+const num = (v: number | null, unit: "MW" | "kW") => (v === null ? "?" : quantity(v, unit));
 const mdEscape = (s: string) => s.replace(/\|/g, "\\|");
 
 /** A pull-request comment for one or more stacks. */

@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Site } from "./model";
-import { loadAws } from "./gpu-node-pool";
+import { loadAws, serviceRole } from "./aws-iam";
 import { physicalName } from "./naming";
 
 export interface EksSiteClusterArgs {
@@ -61,22 +61,17 @@ export class EksSiteCluster extends pulumi.ComponentResource {
     const tags = { "repower.io/site": site.name };
     const aws = loadAws();
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const { role, attachments } = serviceRole(
+      name,
       {
-        name: physicalName(["repower", site.name, "eks"], 64),
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-        }),
+        roleName: physicalName(["repower", site.name, "eks"], 64),
+        description: `EKS control plane of repower site ${site.name}`,
+        service: "eks.amazonaws.com",
+        actions: ["sts:AssumeRole", "sts:TagSession"],
+        policies: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
         tags,
       },
-      { parent: this },
-    );
-    const policy = new aws.iam.RolePolicyAttachment(
-      `${name}-cluster-policy`,
-      { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy" },
-      { parent: this },
+      this,
     );
     const cluster = new aws.eks.Cluster(
       `${name}-eks`,
@@ -96,7 +91,7 @@ export class EksSiteCluster extends pulumi.ComponentResource {
           : {}),
         tags,
       },
-      { parent: this, dependsOn: [policy] },
+      { parent: this, dependsOn: attachments },
     );
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;

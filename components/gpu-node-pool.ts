@@ -11,11 +11,11 @@
  *   copy without the activation code);
  * - `eks-managed` (cloud pools): an EKS managed node group on an NVIDIA AMI.
  */
-import type * as awsSdk from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { activePhase, GPU_TAINT, poolLabels, staticNodeNames, type GpuPool, type Site } from "./model";
+import { loadAws, serviceRole } from "./aws-iam";
 import { managedBy, physicalName } from "./naming";
 
 /** The EKS cluster a pool's nodes join (eks-hybrid and eks-managed). */
@@ -54,36 +54,6 @@ export const MANAGED_NODE_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
   "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
 ] as const;
-
-/** The AWS SDK, loaded only for pools that make AWS resources (a static pool's program never pays for it). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const loadAws = (): typeof awsSdk => require("@pulumi/aws");
-
-/** An IAM role that `service` may assume, with managed policies attached; returns the role and the attachments. */
-export function serviceRole(
-  name: string,
-  args: { roleName: string; description: string; service: string; policies: readonly string[]; tags: Record<string, string> },
-  parent: pulumi.Resource,
-): { role: awsSdk.iam.Role; attachments: awsSdk.iam.RolePolicyAttachment[] } {
-  const aws = loadAws();
-  const role = new aws.iam.Role(
-    `${name}-role`,
-    {
-      name: args.roleName,
-      description: args.description,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: args.service }, Action: "sts:AssumeRole" }],
-      }),
-      tags: args.tags,
-    },
-    { parent },
-  );
-  const attachments = args.policies.map(
-    (arn) => new aws.iam.RolePolicyAttachment(`${name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, { parent }),
-  );
-  return { role, attachments };
-}
 
 /** The pool of `site` named `name`. */
 export function findPool(site: Site, name: string): GpuPool {

@@ -9,6 +9,7 @@ export * from "./nvidia-device-plugin";
 export * from "./gpu-monitoring";
 export * from "./gpu-power-cap";
 export * from "./eks-site-cluster";
+export { serviceRole } from "./aws-iam";
 export { physicalName, NAMESPACES, podSecurityLabels } from "./naming";
 export { CHARTS, pinnedRelease } from "./charts";
 export * as model from "./model";

@@ -21,14 +21,14 @@ export interface SitePowerEnvelopeArgs {
 }
 
 /** The ConfigMap's data: the spec as validated, the phases' rows, and the active phase. */
-export function envelopeData(site: Site, stack: string): Record<string, string> {
+export function envelopeData(site: Site, stack: string, rows: PhaseRow[] = envelopeRows(site)): Record<string, string> {
   return {
     schema: ENVELOPE_SCHEMA,
     stack,
     site: site.name,
     activePhase: site.rollout.activePhase,
     "site.json": JSON.stringify(site.spec, null, 2),
-    "envelope.json": JSON.stringify(envelopeRows(site), null, 2),
+    "envelope.json": JSON.stringify(rows, null, 2),
   };
 }
 
@@ -52,6 +52,7 @@ export class SitePowerEnvelope extends pulumi.ComponentResource {
     super(SitePowerEnvelope.__pulumiType, name, {}, opts);
     const { site } = args;
     const labels = managedBy(site.name, "envelope");
+    const rows = envelopeRows(site);
 
     const ns =
       args.createNamespace === false
@@ -65,12 +66,11 @@ export class SitePowerEnvelope extends pulumi.ComponentResource {
       `${name}-configmap`,
       {
         metadata: { name: ENVELOPE_CONFIGMAP, namespace: ns ? ns.metadata.name : NAMESPACES.system, labels },
-        data: envelopeData(site, args.stack),
+        data: envelopeData(site, args.stack, rows),
       },
       { parent: this },
     );
 
-    const rows = envelopeRows(site);
     const active = rows.find((r) => r.active) as PhaseRow;
     this.namespace = cm.metadata.namespace;
     this.configMapName = cm.metadata.name;

@@ -12,8 +12,8 @@
  * policies (fail closed).
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
-import { evaluate, scenarios, violationMessage, type BudgetKind, type Site } from "../components/model";
-import { CONFIGMAP_TYPE, envelopeOf, isEnvelope, readEnvelope, type Envelope } from "./site-context";
+import { violationMessage, type BudgetKind, type Site } from "../components/model";
+import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, type Envelope } from "./site-context";
 
 export interface BudgetPolicyMeta {
   name: string;
@@ -61,10 +61,9 @@ export function budgetPolicy(meta: BudgetPolicyMeta): ResourceValidationPolicy {
   return envelopePolicy(
     { name: meta.name, description: meta.description, enforcementLevel: "mandatory", severity: meta.severity, remediationSteps: meta.remediationSteps },
     (site, report) => {
-      for (const s of scenarios(site)) {
-        if (s.transient !== meta.transient) continue;
-        const e = evaluate(site, s);
-        for (const b of e.violations) if (meta.kinds.includes(b.kind)) report(violationMessage(site, s, e.loads, b));
+      for (const e of evaluatedMoments(site)) {
+        if (e.scenario.transient !== meta.transient) continue;
+        for (const b of e.violations) if (meta.kinds.includes(b.kind)) report(violationMessage(site, e.scenario, e.loads, b));
       }
     },
   );

@@ -2,8 +2,9 @@
  * headroom-advisory: any budget of any moment more than the threshold used
  * (90 % unless the pack's config says otherwise).
  */
-import { budgetName, evaluate, momentName, moreNodesFit, poolDrawsOn, scenarios, usedName } from "../components/model";
+import { budgetName, momentName, moreNodesFit, poolDrawsOn, usedName } from "../components/model";
 import { envelopePolicy } from "./budget-policy";
+import { evaluatedMoments } from "./site-context";
 
 export interface HeadroomConfig {
   /** Percent of a budget above which the advisory is raised. */
@@ -21,8 +22,8 @@ export const headroomAdvisory = envelopePolicy(
   },
   (site, report, config) => {
     const threshold = (Number((config as Partial<HeadroomConfig>).thresholdPercent ?? 90) || 90) / 100;
-    for (const s of scenarios(site)) {
-      const e = evaluate(site, s);
+    for (const e of evaluatedMoments(site)) {
+      const s = e.scenario;
       for (const b of e.budgets) {
         if (!b.ok || b.utilisation <= threshold) continue;
         const fits = site.gpuPools

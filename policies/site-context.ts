@@ -6,7 +6,7 @@
  * as a problem, so that policies fail closed.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, validateSite, type Site } from "../components/model";
+import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, siteEnvelope, validateSite, type Envelope as Moment, type Site } from "../components/model";
 
 type Props = Record<string, any>;
 
@@ -38,6 +38,20 @@ function validateCached(text: string) {
     parsed.set(text, r);
   }
   return r;
+}
+
+const moments = new WeakMap<Site, Moment[]>();
+/**
+ * Every moment of the rollout evaluated, once per site: the envelope policies
+ * each read the same ConfigMap, and the validated site is cached by its text.
+ */
+export function evaluatedMoments(site: Site): Moment[] {
+  let m = moments.get(site);
+  if (m === undefined) {
+    m = siteEnvelope(site);
+    moments.set(site, m);
+  }
+  return m;
 }
 
 /** The engine's type token of the envelope ConfigMap. */

@@ -9,13 +9,28 @@
 import { loadDrawsOn, nodeKW, rackKW, type Budget, type Load, type Scenario } from "./envelope";
 import type { GpuPool, Site } from "./site";
 
-const fmt = (v: number, unit: "MW" | "kW") => `${v.toFixed(unit === "MW" ? 2 : 1)} ${unit}`;
+/** A quantity in its unit, as every repower report writes it: MW to 2 decimals, kW to 1. */
+export function quantity(value: number, unit: "MW" | "kW"): string {
+  return `${value.toFixed(unit === "MW" ? 2 : 1)} ${unit}`;
+}
+const fmt = quantity;
 
 /** "phase phase-2" or "the transient into phase-2 (phase-1's miners beside phase-2's GPUs)". */
 export function momentName(s: Scenario): string {
   if (!s.transient) return `phase ${s.phase}`;
   const from = s.from === "before-rollout" ? "the fleet before the rollout" : `${s.from}'s miners`;
   return `the transient into ${s.phase} (${from} beside ${s.phase}'s GPUs)`;
+}
+
+/**
+ * The moment a message written with `momentName` speaks of: the inverse of
+ * it, kept beside it so that the two change together.
+ */
+export function momentOf(message: string): { phase: string; transient: boolean } | undefined {
+  const t = /^the transient into (\S+) /.exec(message);
+  if (t) return { phase: t[1], transient: true };
+  const p = /^phase (\S+?):/.exec(message);
+  return p ? { phase: p[1], transient: false } : undefined;
 }
 
 /** What the budget is, for a sentence. */
@@ -56,22 +71,27 @@ export function usedName(b: Budget): string {
   }
 }
 
-/** How much one unit of a load adds to a budget, in the budget's unit. */
-function perUnit(load: Load, b: Budget): number {
-  const itKWPerUnit = load.count > 0 ? load.itKW / load.count : 0;
-  if (b.kind === "feed") return itKWPerUnit;
-  if (b.kind === "cooling") return itKWPerUnit / 1000;
-  return (itKWPerUnit * load.pue) / 1000;
+/** IT power (kW) of a load in a budget's unit: kW on a feed, MW of heat in a zone, MW of facility power elsewhere. */
+function inBudgetUnit(itKW: number, pue: number, b: Budget): number {
+  if (b.kind === "feed") return itKW;
+  if (b.kind === "cooling") return itKW / 1000;
+  return (itKW * pue) / 1000;
 }
 
-/** The lowest per-GPU cap that brings a pool's contribution down by `excess` (budget units), if the SKU allows it. */
-function capToFit(pool: GpuPool, load: Load, b: Budget, excess: number): number | undefined {
+/** How much one unit of a load adds to a budget, in the budget's unit. */
+function perUnit(load: Load, b: Budget): number {
+  return load.count > 0 ? inBudgetUnit(load.itKW / load.count, load.pue, b) : 0;
+}
+
+/**
+ * The highest per-GPU cap, within the SKU's range, that takes `excess` off,
+ * when lowering the cap by 1 W takes `perWatt` off (same unit as `excess`).
+ */
+function capToFit(pool: GpuPool, excess: number, perWatt: number): number | undefined {
   const s = pool.system;
   const current = pool.powerCapWatts ?? s.gpuTdpW.value;
-  // Lowering the cap by 1 W lowers each of the pool's nodes by gpusPerNode W.
-  const perWatt = perUnit({ ...load, itKW: (load.count * s.gpusPerNode.value) / 1000 }, b) * load.count;
   if (perWatt <= 0) return undefined;
-  const cap = current - Math.ceil(excess / perWatt);
+  const cap = current - Math.ceil(excess / perWatt - 1e-9);
   return cap >= s.powerCapMinW.value && cap < current ? cap : undefined;
 }
 
@@ -83,10 +103,9 @@ export function remedies(site: Site, scenario: Scenario, loads: readonly Load[],
     const perNode = nodeKW(pool);
     const fit = perNode > 0 ? Math.floor(b.limit / perNode) : 0;
     if (fit >= 1 && fit < pool.nodesPerRack) out.push(`set nodesPerRack of ${pool.name} to ${fit} (from ${pool.nodesPerRack})`);
-    const s = pool.system;
-    const current = pool.powerCapWatts ?? s.gpuTdpW.value;
-    const cap = current - Math.ceil(((rackKW(pool) - b.limit) * 1000) / (pool.nodesPerRack * s.gpusPerNode.value));
-    if (cap >= s.powerCapMinW.value && cap < current) out.push(`cap ${pool.name} at ${cap} W per GPU`);
+    // 1 W off the cap takes gpusPerNode W off each node of the rack.
+    const cap = capToFit(pool, rackKW(pool) - b.limit, (pool.nodesPerRack * pool.system.gpusPerNode.value) / 1000);
+    if (cap !== undefined) out.push(`cap ${pool.name} at ${cap} W per GPU`);
     if (b.limit === 0) out.push(`give zone ${pool.coolingZone} a maxRackKW once it is retrofitted for GPU racks`);
     else out.push(`move ${pool.name} to a zone whose cooling takes denser racks`);
     return out;
@@ -100,7 +119,8 @@ export function remedies(site: Site, scenario: Scenario, loads: readonly Load[],
     if (load.kind === "gpu") {
       if (n <= load.count) out.push(`remove ${n} node${n === 1 ? "" : "s"} of ${load.name} (${load.count} → ${load.count - n})`);
       const pool = site.gpuPools.find((p) => p.name === load.name) as GpuPool;
-      const cap = capToFit(pool, load, b, excess);
+      // 1 W off the cap takes gpusPerNode W of IT power off each of the pool's nodes.
+      const cap = capToFit(pool, excess, inBudgetUnit((load.count * pool.system.gpusPerNode.value) / 1000, load.pue, b));
       if (cap !== undefined) out.push(`cap ${load.name} at ${cap} W per GPU`);
     } else if (n <= load.count) {
       out.push(`run ${n} fewer miners of ${load.name} (${load.count} → ${load.count - n})`);
