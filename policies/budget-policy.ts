@@ -2,7 +2,8 @@
  * The shape shared by the budget policies. They decide from the envelope
  * ConfigMap the engine sends (the validated spec of the site): evaluate
  * every moment of the rollout with the envelope model and report each broken
- * budget of one kind with the moment, what was found, the limit and the fix.
+ * budget that the model's table (`BUDGETS`, `policyOf`) gives to this policy,
+ * with the moment, what was found, the limit and the fix.
  *
  * They are resource policies on that ConfigMap, so the engine's per-resource
  * Analyze call runs them as soon as the ConfigMap is planned, and stack
@@ -12,7 +13,7 @@
  * policies (fail closed).
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
-import { violationMessage, type BudgetKind, type Site } from "../components/model";
+import { policyOf, violationMessage, type Site } from "../components/model";
 import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, type Envelope } from "./site-context";
 
 export interface BudgetPolicyMeta {
@@ -20,10 +21,6 @@ export interface BudgetPolicyMeta {
   description: string;
   severity: Severity;
   remediationSteps: string;
-  /** The budget kinds this policy reports. */
-  kinds: readonly BudgetKind[];
-  /** True: check the transients between phases (overlap: true); false: the end of each phase. */
-  transient: boolean;
 }
 
 /** Reports the envelope's problem when the site cannot be read: a mandatory violation, never a pass. */
@@ -61,9 +58,9 @@ export function budgetPolicy(meta: BudgetPolicyMeta): ResourceValidationPolicy {
   return envelopePolicy(
     { name: meta.name, description: meta.description, enforcementLevel: "mandatory", severity: meta.severity, remediationSteps: meta.remediationSteps },
     (site, report) => {
+      // Each broken budget of each moment is reported once, by the one policy the model's table names for it.
       for (const e of evaluatedMoments(site)) {
-        if (e.scenario.transient !== meta.transient) continue;
-        for (const b of e.violations) if (meta.kinds.includes(b.kind)) report(violationMessage(site, e.scenario, e.loads, b));
+        for (const b of e.violations) if (policyOf(b, e.scenario.transient) === meta.name) report(violationMessage(site, e.scenario, e.loads, b));
       }
     },
   );

@@ -1,11 +1,9 @@
 import { budgetPolicy } from "./budget-policy";
 
-/** rollout-transient-budget: with overlap, phase k's GPUs beside phase k−1's miners break a power budget. */
+/** rollout-transient-budget: where a phase overlaps, phase k−1's and phase k's loads together break a power or cooling budget of phase k. */
 export const rolloutTransientBudget = budgetPolicy({
   name: "rollout-transient-budget",
-  description: "With overlap: true, each phase's new GPUs running beside the previous phase's miners stay within the site, firm, transformer and feed budgets.",
+  description: "Where overlap holds for a phase, every load at the larger of its counts in the phase before and this one stays within this phase's site, firm, transformer, feed and cooling budgets (its limits and equipment in service).",
   severity: "critical",
-  remediationSteps: "Retire the miners before the GPUs power on (overlap: false), split the phase, or bring the GPUs in more slowly.",
-  kinds: ["site", "firm", "transformer", "feed"],
-  transient: true,
+  remediationSteps: "Retire the old loads before the new ones power on (overlap: false for that phase), split the phase, bring the GPUs in more slowly, or keep the equipment the leaving loads need in service through this phase (inService.until).",
 });

@@ -6,7 +6,7 @@
  *
  * Pure: no Pulumi here.
  */
-import { loadDrawsOn, nodeKW, rackKW, type Budget, type Load, type Scenario } from "./envelope";
+import { loadDrawsOn, nodeKW, perKW, rackKW, type Budget, type Load, type Scenario } from "./envelope";
 import type { GpuPool, Site } from "./site";
 
 /** A quantity in its unit, as every repower report writes it: MW to 2 decimals, kW to 1. */
@@ -33,21 +33,20 @@ export function momentOf(message: string): { phase: string; transient: boolean }
   return p ? { phase: p[1], transient: false } : undefined;
 }
 
-/** What the budget is, for a sentence. */
-export function budgetName(site: Site, b: Budget): string {
-  const g = site.grid;
-  const reserve = g.reservePercent > 0 ? ` less ${g.reservePercent} % reserve` : "";
+/** What the budget is, for a sentence (its basis says where the limit comes from, and when out-of-service equipment is in service). */
+export function budgetName(_site: Site, b: Budget): string {
+  const basis = ` (${b.basis})`;
   switch (b.kind) {
     case "site":
-      return `the site limit ${fmt(b.limit, "MW")} (interconnect ${g.interconnectMW} MW${reserve})`;
+      return b.substation !== undefined ? `substation ${b.substation}'s limit ${fmt(b.limit, "MW")}${basis}` : `the site limit ${fmt(b.limit, "MW")}${basis}`;
     case "firm":
-      return `the firm limit ${fmt(b.limit, "MW")} (firm ${g.firmMW} MW${reserve})`;
+      return b.substation !== undefined ? `substation ${b.substation}'s firm limit ${fmt(b.limit, "MW")}${basis}` : `the firm limit ${fmt(b.limit, "MW")}${basis}`;
     case "transformer":
-      return `the transformers' ${fmt(b.limit, "MW")} (spares held back)`;
+      return b.substation !== undefined ? `substation ${b.substation}'s transformers' ${fmt(b.limit, "MW")}${basis}` : `the transformers' ${fmt(b.limit, "MW")}${basis}`;
     case "feed":
-      return `feed ${b.subject}'s continuous capacity ${fmt(b.limit, "kW")}`;
+      return `feed ${b.subject}'s continuous capacity ${fmt(b.limit, "kW")}${b.outOfService ? basis : ""}`;
     case "cooling":
-      return `zone ${b.subject}'s usable cooling ${fmt(b.limit, "MW")}`;
+      return `zone ${b.subject}'s usable ${b.part !== undefined ? `${b.part} ` : ""}cooling ${fmt(b.limit, "MW")}${b.outOfService ? basis : ""}`;
     case "rack":
       return `its zone's ${fmt(b.limit, "kW")} a rack`;
   }
@@ -57,30 +56,23 @@ export function budgetName(site: Site, b: Budget): string {
 export function usedName(b: Budget): string {
   switch (b.kind) {
     case "site":
-      return `facility power ${fmt(b.used, "MW")}`;
+      return b.substation !== undefined ? `facility power of substation ${b.substation}'s zones ${fmt(b.used, "MW")}` : `facility power ${fmt(b.used, "MW")}`;
     case "firm":
-      return `firm (not curtailable) power ${fmt(b.used, "MW")}`;
+      return b.substation !== undefined ? `firm (not curtailable) power of substation ${b.substation}'s zones ${fmt(b.used, "MW")}` : `firm (not curtailable) power ${fmt(b.used, "MW")}`;
     case "transformer":
-      return `facility power ${fmt(b.used, "MW")} through the transformers`;
+      return b.substation !== undefined ? `facility power ${fmt(b.used, "MW")} through substation ${b.substation}'s transformers` : `facility power ${fmt(b.used, "MW")} through the transformers`;
     case "feed":
       return `IT load on feed ${b.subject} ${fmt(b.used, "kW")}`;
     case "cooling":
-      return `heat in zone ${b.subject} ${fmt(b.used, "MW")}`;
+      return `${b.part !== undefined ? `${b.part} ` : ""}heat in zone ${b.subject} ${fmt(b.used, "MW")}`;
     case "rack":
       return `a full rack of pool ${b.subject} at ${fmt(b.used, "kW")}`;
   }
 }
 
-/** IT power (kW) of a load in a budget's unit: kW on a feed, MW of heat in a zone, MW of facility power elsewhere. */
-function inBudgetUnit(itKW: number, pue: number, b: Budget): number {
-  if (b.kind === "feed") return itKW;
-  if (b.kind === "cooling") return itKW / 1000;
-  return (itKW * pue) / 1000;
-}
-
 /** How much one unit of a load adds to a budget, in the budget's unit. */
 function perUnit(load: Load, b: Budget): number {
-  return load.count > 0 ? inBudgetUnit(load.itKW / load.count, load.pue, b) : 0;
+  return load.count > 0 ? (load.itKW / load.count) * perKW(load, b) : 0;
 }
 
 /**
@@ -120,8 +112,12 @@ export function remedies(site: Site, scenario: Scenario, loads: readonly Load[],
       if (n <= load.count) out.push(`remove ${n} node${n === 1 ? "" : "s"} of ${load.name} (${load.count} → ${load.count - n})`);
       const pool = site.gpuPools.find((p) => p.name === load.name) as GpuPool;
       // 1 W off the cap takes gpusPerNode W of IT power off each of the pool's nodes.
-      const cap = capToFit(pool, excess, inBudgetUnit((load.count * pool.system.gpusPerNode.value) / 1000, load.pue, b));
+      const cap = capToFit(pool, excess, ((load.count * pool.system.gpusPerNode.value) / 1000) * perKW(load, b));
       if (cap !== undefined) out.push(`cap ${load.name} at ${cap} W per GPU`);
+    } else if (load.kind === "it") {
+      // An itLoad's count is MW: lower it by the excess, rounded up to the kW.
+      const mw = Math.ceil((excess / per) * 1000 - 1e-6) / 1000;
+      if (mw <= load.count) out.push(`lower itLoad ${load.name} by ${mw} MW (${load.count} → ${+(load.count - mw).toFixed(3)} MW)`);
     } else if (n <= load.count) {
       out.push(`run ${n} fewer miners of ${load.name} (${load.count} → ${load.count - n})`);
     }

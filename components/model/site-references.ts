@@ -7,7 +7,8 @@
  */
 import { GPU_SYSTEMS, MINERS, type Catalog } from "./catalog";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
-import type { SiteSpec } from "./site-spec";
+import { LIMITS, type InServiceSpec, type SiteSpec } from "./site-spec";
+import { isRackScale, systemRackOverheadKW } from "./system-figures";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
 
 const spareOk = (units: number, redundancy: string): string | undefined => {
@@ -34,6 +35,9 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
   unique(spec.coolingZones, "coolingZones", "cooling zone");
   unique(spec.mining, "mining", "mining block");
   unique(spec.gpuPools, "gpuPools", "GPU pool");
+  unique(spec.substations, "substations", "substation");
+  unique(spec.generation, "generation", "generation source");
+  unique(spec.itLoads, "itLoads", "itLoad");
 
   const zones = spec.coolingZones.map((z) => z.name);
   const feeds = spec.feeds.map((f) => f.name);
@@ -162,6 +166,9 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
   }
 
   checkCatalog(spec, add);
+  checkPowerChain(spec, add);
+  checkItLoads(spec, add);
+  checkRackScale(spec, catalog, add);
 
   const phases = spec.rollout.phases.map((p) => p.name);
   unique(spec.rollout.phases, "rollout.phases", "phase");
@@ -186,7 +193,137 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
       }
     }
   });
+  checkPhases(spec, add);
   return issues;
+}
+
+type Add = (path: FieldPath, message: string) => void;
+
+/**
+ * Substations, generation, transformers, feeds and cooling zones (v2): the
+ * substation each names, the firm part of a substation, feed voltages, the
+ * air side of a zone, and when each is in service.
+ */
+function checkPowerChain(spec: SiteSpec, add: Add): void {
+  const subs = spec.substations.map((s) => s.name);
+  const declared = subs.length > 0;
+  spec.substations.forEach((s, i) => {
+    if (s.firmMW !== undefined && s.interconnectMW === undefined) {
+      add(["substations", i, "firmMW"], "needs this substation's interconnectMW (a firm part of an unknown limit cannot be checked)");
+    } else if (s.firmMW !== undefined && s.interconnectMW !== undefined && s.firmMW > s.interconnectMW) {
+      add(["substations", i, "firmMW"], `firmMW ${s.firmMW} is more than this substation's interconnectMW ${s.interconnectMW}`);
+    }
+  });
+  const substationOf = (list: readonly { substation?: string }[], field: string, what: string) =>
+    list.forEach((e, i) => {
+      if (e.substation === undefined) {
+        if (declared) add([field, i, "substation"], `required: the site declares substations (${subs.map((n) => `"${n}"`).join(", ")}); name the one this ${what} is on`);
+      } else if (!declared) {
+        add([field, i, "substation"], `unknown substation "${e.substation}"; none are declared (add \`substations\`, or remove this field)`);
+      } else if (!subs.includes(e.substation)) {
+        add([field, i, "substation"], `unknown substation "${e.substation}"${suggestion(e.substation, subs)}`);
+      }
+    });
+  substationOf(spec.transformers, "transformers", "transformer");
+  substationOf(spec.coolingZones, "coolingZones", "cooling zone");
+  substationOf(spec.generation, "generation", "generation source");
+
+  spec.feeds.forEach((f, i) => {
+    if (f.voltage > LIMITS.volts) {
+      add(
+        ["feeds", i, "voltage"],
+        `${f.voltage} V is transmission, not a feed: feeds are distribution at most ${LIMITS.volts} V (100 kV); declare the line in \`substations\` (voltageKV: ${+(f.voltage / 1000).toFixed(3)}) and give the feeds downstream of its transformers`,
+      );
+    }
+  });
+  spec.coolingZones.forEach((z, i) => {
+    if (z.air === undefined) return;
+    if (z.type !== "direct-to-chip") add(["coolingZones", i, "air"], `an air side applies only to direct-to-chip zones, not ${z.type}: all of this zone's heat is checked against its capacityMW`);
+    const bad = spareOk(z.air.units, z.air.redundancy);
+    if (bad) add(["coolingZones", i, "air", "units"], bad);
+  });
+
+  const phases = spec.rollout.phases.map((p) => p.name);
+  const window = (w: InServiceSpec | undefined, at: FieldPath) => {
+    if (w === undefined) return;
+    const from = w.from === undefined ? 0 : phases.indexOf(w.from);
+    const until = w.until === undefined ? phases.length - 1 : phases.indexOf(w.until);
+    if (w.from !== undefined && from < 0) add([...at, "from"], `unknown phase "${w.from}"${suggestion(w.from, phases)}`);
+    if (w.until !== undefined && until < 0) add([...at, "until"], `unknown phase "${w.until}"${suggestion(w.until, phases)}`);
+    if (from >= 0 && until >= 0 && from > until) add([...at, "from"], `phase "${w.from}" comes after "${w.until}" (until); in service from a phase through a later one`);
+  };
+  for (const field of ["substations", "generation", "transformers", "feeds", "coolingZones"] as const) {
+    (spec[field] as readonly { inService?: InServiceSpec }[]).forEach((e, i) => window(e.inService, [field, i, "inService"]));
+  }
+}
+
+/** itLoads (v2): their zone and feeds exist; phases name only declared itLoads. */
+function checkItLoads(spec: SiteSpec, add: Add): void {
+  const zones = spec.coolingZones.map((z) => z.name);
+  const feeds = spec.feeds.map((f) => f.name);
+  spec.itLoads.forEach((l, i) => {
+    if (!zones.includes(l.coolingZone)) add(["itLoads", i, "coolingZone"], `unknown cooling zone "${l.coolingZone}"${suggestion(l.coolingZone, zones)}`);
+    (l.feeds ?? []).forEach((f, j) => {
+      if (!feeds.includes(f)) add(["itLoads", i, "feeds", j], `unknown feed "${f}"${suggestion(f, feeds)}`);
+    });
+    if (l.feeds?.length === 2 && l.feeds[0] === l.feeds[1]) add(["itLoads", i, "feeds", 1], `A and B feeds are both "${l.feeds[0]}"`);
+  });
+  const names = spec.itLoads.map((l) => l.name);
+  spec.rollout.phases.forEach((ph, i) => {
+    for (const name of Object.keys(ph.it)) {
+      if (!names.includes(name)) add(["rollout", "phases", i, "it", name], `unknown itLoad "${name}"${suggestion(name, names)}`);
+    }
+  });
+}
+
+/** Rack-scale systems count whole racks of fixed size; a pool's rack overhead is at least its system's. */
+function checkRackScale(spec: SiteSpec, catalog: Catalog, add: Add): void {
+  spec.gpuPools.forEach((p, i) => {
+    const system = catalog.gpuSystems[p.sku];
+    if (system === undefined) return;
+    const floor = systemRackOverheadKW(system);
+    if (p.rackOverheadKW !== undefined && p.rackOverheadKW < floor) {
+      add(["gpuPools", i, "rackOverheadKW"], `${p.rackOverheadKW} kW is below ${p.sku}'s own ${floor} kW a rack; a pool may only add overhead (ToR switches, PDUs)`);
+    }
+    if (!isRackScale(system)) return;
+    const perRack = system.nodesPerRack.value;
+    if (p.nodesPerRack !== undefined) {
+      add(["gpuPools", i, "nodesPerRack"], `not allowed: ${p.sku} is a rack-scale system of ${perRack} nodes a rack; remove this field`);
+    }
+    spec.rollout.phases.forEach((ph, j) => {
+      const n = ph.gpu[p.name];
+      if (n !== undefined && n % perRack !== 0) {
+        const down = Math.floor(n / perRack) * perRack;
+        add(["rollout", "phases", j, "gpu", p.name], `${n} nodes is not a whole number of ${p.sku} racks (${perRack} nodes each); use ${down} or ${down + perRack}`);
+      }
+    });
+  });
+}
+
+/**
+ * Phases (v2): start dates that exist and never decrease, and grid overrides
+ * whose carried firmMW never exceeds the carried interconnectMW.
+ */
+function checkPhases(spec: SiteSpec, add: Add): void {
+  let lastDated: { name: string; start: string } | undefined;
+  let interconnect = spec.grid.interconnectMW;
+  let firm = spec.grid.firmMW;
+  spec.rollout.phases.forEach((ph, i) => {
+    if (ph.start !== undefined) {
+      if (lastDated !== undefined && ph.start < lastDated.start) {
+        add(["rollout", "phases", i, "start"], `${ph.start} is before ${lastDated.start}, the start of ${lastDated.name}; phase dates never go backwards`);
+      }
+      lastDated = { name: ph.name, start: ph.start };
+    }
+    const g = ph.grid ?? {};
+    if (g.interconnectMW !== undefined) interconnect = g.interconnectMW;
+    if (g.firmMW !== undefined) firm = g.firmMW;
+    if (firm !== undefined && firm > interconnect) {
+      const field = g.firmMW !== undefined ? "firmMW" : "interconnectMW";
+      const why = g.firmMW !== undefined ? "" : ` (firmMW ${firm} carries over from an earlier grid; give a lower firmMW here too)`;
+      add(["rollout", "phases", i, "grid", field], `firmMW ${firm} is more than interconnectMW ${interconnect} from this phase on${why}`);
+    }
+  });
 }
 
 const GPU_FIELDS = ["gpusPerNode", "gpuTdpW", "powerCapMinW", "powerCapMaxW", "systemKW", "nodesPerRack"] as const;

@@ -33,6 +33,20 @@ export type MigStrategy = (typeof MIG_STRATEGIES)[number];
 export const CLUSTER_TYPES = ["existing", "eks"] as const;
 export type ClusterType = (typeof CLUSTER_TYPES)[number];
 
+/** Kinds of behind-the-meter generation (v2). */
+export const GENERATION_TYPES = ["gas", "diesel", "solar", "wind", "battery", "other"] as const;
+export type GenerationType = (typeof GENERATION_TYPES)[number];
+
+/** Generation types that are firm unless the site says otherwise (contract: gas and diesel). */
+export const FIRM_BY_DEFAULT: { readonly [k in GenerationType]: boolean } = {
+  gas: true,
+  diesel: true,
+  solar: false,
+  wind: false,
+  battery: false,
+  other: false,
+};
+
 /** EKS AMI types with NVIDIA drivers, for `eks-managed` pools. */
 export const NVIDIA_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA"] as const;
 export type NvidiaAmiType = (typeof NVIDIA_AMI_TYPES)[number];
@@ -51,7 +65,10 @@ export const LIMITS = {
   megawatts: 10_000,
   kilowatts: 10_000,
   watts: 100_000,
+  /** Feeds are distribution: at most 100 kV (transmission is declared in `substations`). */
   volts: 100_000,
+  /** A substation's transmission voltage, kV (the highest AC lines in service are 765–800 kV). */
+  substationKV: 800,
   amperes: 100_000,
   unitsPerBlock: 10_000_000,
   equipmentUnits: 1_000,
@@ -89,31 +106,96 @@ const figure = (max: number) =>
     }),
   ]);
 
+/**
+ * (v2) When equipment is in service: from the start of phase `from` (its
+ * transient included) through the end of phase `until`; both optional,
+ * both phase names. Without it, equipment is in service throughout.
+ */
+export const InServiceSchema = z.strictObject({
+  from: z.string().min(1).optional(),
+  until: z.string().min(1).optional(),
+});
+
+/** (v2) A point of interconnection with the utility. */
+export const SubstationSchema = z.strictObject({
+  name: dnsLabel(),
+  /** Transmission-side voltage, kV (1 to 800). */
+  voltageKV: z.number().min(1).max(LIMITS.substationKV).optional(),
+  /** This substation's own limit, MW; without it only the site total binds. */
+  interconnectMW: positive(LIMITS.megawatts).optional(),
+  /** Never-curtailed part, MW; needs `interconnectMW` and is at most it. */
+  firmMW: positive(LIMITS.megawatts).optional(),
+  inService: InServiceSchema.optional(),
+});
+
+/** (v2) A behind-the-meter source. */
+export const GenerationSchema = z.strictObject({
+  name: dnsLabel(),
+  type: z.enum(GENERATION_TYPES),
+  capacityMW: positive(LIMITS.megawatts),
+  /** Adds to the firm limit; default true for gas and diesel, false otherwise (resolved in site.ts). */
+  firm: z.boolean().optional(),
+  /** Backup only (gensets, UPS): never added to a limit. */
+  standby: z.boolean().default(false),
+  /** Required when substations are declared. */
+  substation: z.string().optional(),
+  inService: InServiceSchema.optional(),
+});
+
 export const TransformerSchema = z.strictObject({
   name: dnsLabel(),
   ratingMVA: positive(LIMITS.megawatts),
   units: count(1, LIMITS.equipmentUnits),
   redundancy: z.enum(REDUNDANCY).default("N"),
   powerFactor: z.number().gt(0).max(1).default(0.95),
+  /** Required when substations are declared. */
+  substation: z.string().optional(),
+  inService: InServiceSchema.optional(),
 });
 
 export const FeedSchema = z.strictObject({
   name: dnsLabel(),
-  voltage: positive(LIMITS.volts),
+  /** Volts, line-to-line for three-phase; at most 100 kV (checked in site-references.ts, with a pointer to `substations`). */
+  voltage: z.number().positive(),
   amperage: positive(LIMITS.amperes),
   phase: z.enum(FEED_PHASES).default("three"),
   maxUtilizationPercent: z.number().gt(0).max(100).default(80),
   powerFactor: z.number().gt(0).max(1).default(0.95),
+  inService: InServiceSchema.optional(),
+});
+
+/** (v2) The room-air side of a direct-to-chip zone. */
+export const AirSideSchema = z.strictObject({
+  capacityMW: positive(LIMITS.megawatts),
+  units: count(1, LIMITS.equipmentUnits).default(1),
+  redundancy: z.enum(REDUNDANCY).default("N"),
 });
 
 export const CoolingZoneSchema = z.strictObject({
   name: dnsLabel(),
   type: z.enum(COOLING_TYPES),
+  /** Heat rejection installed, all units together (the liquid side for direct-to-chip). */
   capacityMW: positive(LIMITS.megawatts),
   units: count(1, LIMITS.equipmentUnits).default(1),
   redundancy: z.enum(REDUNDANCY).default("N"),
+  /** Peak (design-day) facility overhead factor of the loads cooled here. */
   pue: z.number().min(1).max(LIMITS.pue),
   maxRackKW: nonNegative(LIMITS.kilowatts).optional(),
+  /** Required when substations are declared. */
+  substation: z.string().optional(),
+  /** Direct-to-chip only: the room-air side, checked against the air part of the heat. */
+  air: AirSideSchema.optional(),
+  inService: InServiceSchema.optional(),
+});
+
+/** (v2) IT that is neither a GPU pool nor a miner; its MW are given per phase (`it:`). */
+export const ItLoadSchema = z.strictObject({
+  name: dnsLabel(),
+  coolingZone: z.string(),
+  feeds: z.array(z.string()).min(1).max(2).optional(),
+  curtailable: z.boolean().default(false),
+  /** Share of its heat to liquid, in direct-to-chip zones only. */
+  liquidFraction: z.number().min(0).max(1).default(0),
 });
 
 export const MiningBlockSchema = z.strictObject({
@@ -158,6 +240,8 @@ export const GpuPoolSchema = z.strictObject({
   coolingZone: z.string().optional(),
   feeds: z.array(z.string()).min(1).max(2).optional(),
   nodesPerRack: count(1, LIMITS.nodesPerRack).optional(),
+  /** (v2) kW a rack for switches, PDUs, power shelves; at least the system's. */
+  rackOverheadKW: nonNegative(LIMITS.kilowatts).optional(),
   powerCapWatts: positive(LIMITS.watts).optional(),
   curtailable: z.boolean().default(false),
   placement: z.enum(PLACEMENTS).default("on-site"),
@@ -193,10 +277,48 @@ export const MinerEntrySchema = z.strictObject({
   hydroCooled: z.boolean().optional(),
 });
 
+export const GridSchema = z.strictObject({
+  interconnectMW: positive(LIMITS.megawatts),
+  /** At most interconnectMW; follows it until some grid gives it. */
+  firmMW: positive(LIMITS.megawatts).optional(),
+  reservePercent: percent.default(0),
+  auxMW: nonNegative(LIMITS.megawatts).default(0),
+});
+
+/** (v2) Grid fields that change from a phase on; what is left out carries over. */
+export const PhaseGridSchema = z.strictObject({
+  interconnectMW: positive(LIMITS.megawatts).optional(),
+  firmMW: positive(LIMITS.megawatts).optional(),
+  reservePercent: percent.optional(),
+  auxMW: nonNegative(LIMITS.megawatts).optional(),
+});
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a `YYYY-MM-DD` string naming a day that exists in the Gregorian calendar. */
+export function isCalendarDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** (v2) A phase's start: a date written YYYY-MM-DD (no time), that exists. */
+export const DateSchema = z.string().refine(isCalendarDate, { message: "must be a date written YYYY-MM-DD (no time) that exists" });
+
 export const PhaseSchema = z.strictObject({
   name: dnsLabel(),
+  /** (v2) The phase's first day; the dates given never decrease. */
+  start: DateSchema.optional(),
+  /** (v2) Grid fields that change from this phase on. */
+  grid: PhaseGridSchema.optional(),
+  /** (v2) Overrides rollout.overlap for the transient into this phase. */
+  overlap: z.boolean().optional(),
   mining: z.record(z.string(), count(0, LIMITS.unitsPerBlock)).default({}),
   gpu: z.record(z.string(), count(0, LIMITS.nodesPerPool)).default({}),
+  /** (v2) MW of each itLoad at the end of the phase (0 allowed). */
+  it: z.record(z.string(), nonNegative(LIMITS.megawatts)).default({}),
 });
 
 export const RolloutSchema = z.strictObject({
@@ -205,22 +327,18 @@ export const RolloutSchema = z.strictObject({
   phases: z.array(PhaseSchema).min(1),
 });
 
-export const GridSchema = z.strictObject({
-  interconnectMW: positive(LIMITS.megawatts),
-  firmMW: positive(LIMITS.megawatts).optional(),
-  reservePercent: percent.default(0),
-  auxMW: nonNegative(LIMITS.megawatts).default(0),
-});
-
 /** `repower:site`: one mining site and its conversion plan. */
 export const SiteSpecSchema = z.strictObject({
   name: dnsLabel(40),
   grid: GridSchema,
+  substations: z.array(SubstationSchema).default([]),
+  generation: z.array(GenerationSchema).default([]),
   transformers: z.array(TransformerSchema).default([]),
   feeds: z.array(FeedSchema).default([]),
   coolingZones: z.array(CoolingZoneSchema).min(1),
   mining: z.array(MiningBlockSchema).default([]),
   gpuPools: z.array(GpuPoolSchema).default([]),
+  itLoads: z.array(ItLoadSchema).default([]),
   cluster: ClusterSchema.default({ type: "existing" }),
   catalog: z
     .strictObject({
@@ -238,5 +356,11 @@ export type CoolingZoneSpec = z.infer<typeof CoolingZoneSchema>;
 export type FeedSpec = z.infer<typeof FeedSchema>;
 export type TransformerSpec = z.infer<typeof TransformerSchema>;
 export type MiningBlockSpec = z.infer<typeof MiningBlockSchema>;
+export type SubstationSpec = z.infer<typeof SubstationSchema>;
+export type GenerationSpec = z.infer<typeof GenerationSchema>;
+export type ItLoadSpec = z.infer<typeof ItLoadSchema>;
+export type InServiceSpec = z.infer<typeof InServiceSchema>;
+export type AirSideSpec = z.infer<typeof AirSideSchema>;
+export type GridSpec = z.infer<typeof GridSchema>;
 export type PhaseSpec = z.infer<typeof PhaseSchema>;
 export type FigureInput = z.infer<ReturnType<typeof figure>>;

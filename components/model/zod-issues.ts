@@ -121,6 +121,7 @@ export function zodIssues(issues: readonly core.$ZodIssue[], input: unknown): Sp
         out.push({ path, message: `must be a number, or a map {value, source, uncertain}; found ${describeValue(found)}` });
         break;
       case "invalid_format":
+      case "custom":
         out.push({ path, message: `${issue.message}, found ${describeValue(found)}` });
         break;
       default:
