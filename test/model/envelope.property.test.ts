@@ -92,7 +92,6 @@ describe("envelope properties", () => {
         const key = (v: { kind: string; subject: string }) => `${v.kind}:${v.subject}`;
         const lowV = new Set(evaluate(low, scenarios(low)[0]).violations.map(key));
         const highV = evaluate(high, scenarios(high)[0]).violations;
-        expect(highV.length).toBeLessThanOrEqual(lowV.size);
         // A firm budget is checked only where the firm limit is below the site limit: where raising the
         // interconnect separates the two, a firm break that the site budget reported before is now its own.
         for (const v of highV) expect(lowV.has(key(v)) || (v.kind === "firm" && lowV.has("site:site"))).toBe(true);

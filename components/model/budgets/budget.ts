@@ -69,7 +69,9 @@ export function within(used: number, limit: number): boolean {
 /** A budget with its utilisation and verdict worked out. */
 export function budget(fields: Omit<Budget, "utilisation" | "ok">): Budget {
   const { used, limit } = fields;
-  return { ...fields, utilisation: limit > 0 ? used / limit : used > 0 ? Infinity : 0, ok: within(used, limit) };
+  // Equipment out of service carries nothing: any load at all breaks it, however small.
+  const ok = fields.outOfService ? used <= 0 : within(used, limit);
+  return { ...fields, utilisation: limit > 0 ? used / limit : used > 0 ? Infinity : 0, ok };
 }
 
 /** Facility power of a load, MW. */
