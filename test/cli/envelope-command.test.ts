@@ -1,14 +1,15 @@
 /** `repower envelope` as a subprocess: exit status, JSON, and clean errors. */
 import { describe, expect, it } from "vitest";
 import { hasStackTrace, repower } from "../helpers/cli";
-import { exampleText, replaceOnce, tempDir, writeStack } from "../helpers/stacks";
+import { exampleText, lineOf, replaceOnce, tempDir, writeStack } from "../helpers/stacks";
 
 describe("repower envelope", () => {
   it("prints the envelope of an example per phase and exits 0", () => {
     const r = repower(["envelope", "--stack", "pecos-yard"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/phase-1 \(transient from before-rollout\)/);
-    expect(r.stdout).toMatch(/site power\s+86\.95 MW \/\s+142\.50 MW\s+61\.0 %/);
+    // phase-1: 0.8 + 6000 × 3.01 × 1.08 + 16000 × 3.5 × 1.08 + (512 × 10.2 + 300) × 1.18 kW = 87.30 MW of 142.5
+    expect(r.stdout).toMatch(/site power\s+87\.30 MW \/\s+142\.50 MW\s+61\.3 %/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
 
@@ -31,10 +32,11 @@ describe("repower envelope", () => {
 
   it("exits 2 on invalid input, naming file, path and line, without a stack trace", () => {
     const dir = tempDir();
-    const file = writeStack(dir, "bad", replaceOnce(exampleText("pecos-yard"), "coolingZone: hall-a\n", "coolingZone: hal-a\n"));
+    const text = replaceOnce(exampleText("pecos-yard"), "coolingZone: hall-a\n", "coolingZone: hal-a\n");
+    const file = writeStack(dir, "bad", text);
     const r = repower(["envelope", "--config-file", file]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${file}:57:22: repower:site.gpuPools[0].coolingZone: unknown cooling zone "hal-a"; did you mean "hall-a"?`);
+    expect(r.stderr).toContain(`${file}:${lineOf(text, "coolingZone: hal-a")}:22: repower:site.gpuPools[0].coolingZone: unknown cooling zone "hal-a"; did you mean "hall-a"?`);
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(r.stdout).toBe("");
   });
