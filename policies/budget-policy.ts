@@ -14,7 +14,7 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
 import { policyOf, violationMessage, type Site } from "../components/model";
-import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, type Envelope } from "./site-context";
+import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, UNREADABLE_ENVELOPE_REPORTER, type Envelope } from "./site-context";
 
 export interface BudgetPolicyMeta {
   name: string;
@@ -44,7 +44,8 @@ export function envelopePolicy(
       if (!isEnvelope(args.type, args.props)) return;
       const env = readEnvelope(args);
       if (!env.ok) {
-        report(`${meta.name} cannot be checked: ${env.problem}.`);
+        // Reported once, by one policy (site-context.ts, UNREADABLE_ENVELOPE_REPORTER).
+        if (meta.name === UNREADABLE_ENVELOPE_REPORTER) report(`the site's budgets cannot be checked: ${env.problem}.`);
         return;
       }
       check(env.site, report, args.getConfig<Record<string, unknown>>() ?? {});

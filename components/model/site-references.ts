@@ -5,10 +5,10 @@
  *
  * Runs after the zod schema, on its output. Pure: no Pulumi here.
  */
-import { GPU_SYSTEMS, MINERS, type Catalog } from "./catalog";
+import type { Catalog } from "./catalog";
+import { catalogIssues, unknownCatalogIdMessage } from "./catalog-spec";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
 import { LIMITS, type InServiceSpec, type SiteSpec } from "./site-spec";
-import { isRackScale, systemRackOverheadKW } from "./system-figures";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
 
 const spareOk = (units: number, redundancy: string): string | undefined => {
@@ -70,14 +70,14 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
       add(["mining", i], "needs a catalog `model` or `wattsPerUnit`");
     }
     if (m.model !== undefined && !minerModels.includes(m.model) && m.wattsPerUnit === undefined) {
-      add(["mining", i, "model"], `unknown miner model "${m.model}"${suggestion(m.model, minerModels)}`);
+      add(["mining", i, "model"], unknownCatalogIdMessage(m.model, "miner", catalog));
     }
   });
 
   const eks = spec.cluster.type === "eks";
   spec.gpuPools.forEach((p, i) => {
     const at = (...rest: (string | number)[]): FieldPath => ["gpuPools", i, ...rest];
-    if (!skus.includes(p.sku)) add(at("sku"), `unknown GPU system "${p.sku}"${suggestion(p.sku, skus)}`);
+    if (!skus.includes(p.sku)) add(at("sku"), unknownCatalogIdMessage(p.sku, "gpuSystem", catalog));
     const b = p.backend;
     if (p.placement === "on-site") {
       if (p.coolingZone === undefined) add(at("coolingZone"), "required for an on-site pool");
@@ -165,7 +165,7 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
     }
   }
 
-  checkCatalog(spec, add);
+  issues.push(...catalogIssues(spec));
   checkPowerChain(spec, add);
   checkItLoads(spec, add);
   checkRackScale(spec, catalog, add);
@@ -281,11 +281,11 @@ function checkRackScale(spec: SiteSpec, catalog: Catalog, add: Add): void {
   spec.gpuPools.forEach((p, i) => {
     const system = catalog.gpuSystems[p.sku];
     if (system === undefined) return;
-    const floor = systemRackOverheadKW(system);
+    const floor = system.rackOverheadKW.value;
     if (p.rackOverheadKW !== undefined && p.rackOverheadKW < floor) {
       add(["gpuPools", i, "rackOverheadKW"], `${p.rackOverheadKW} kW is below ${p.sku}'s own ${floor} kW a rack; a pool may only add overhead (ToR switches, PDUs)`);
     }
-    if (!isRackScale(system)) return;
+    if (!system.rackScale) return;
     const perRack = system.nodesPerRack.value;
     if (p.nodesPerRack !== undefined) {
       add(["gpuPools", i, "nodesPerRack"], `not allowed: ${p.sku} is a rack-scale system of ${perRack} nodes a rack; remove this field`);
@@ -325,35 +325,3 @@ function checkPhases(spec: SiteSpec, add: Add): void {
     }
   });
 }
-
-const GPU_FIELDS = ["gpusPerNode", "gpuTdpW", "powerCapMinW", "powerCapMaxW", "systemKW", "nodesPerRack"] as const;
-const MINER_FIELDS = ["wattsPerUnit"] as const;
-
-function checkCatalog(spec: SiteSpec, add: (path: FieldPath, message: string) => void): void {
-  const seenG = new Set<string>();
-  spec.catalog.gpuSystems.forEach((g, i) => {
-    if (seenG.has(g.id)) add(["catalog", "gpuSystems", i, "id"], `duplicate GPU system id "${g.id}"`);
-    seenG.add(g.id);
-  });
-  const seenM = new Set<string>();
-  spec.catalog.miners.forEach((m, i) => {
-    if (seenM.has(m.id)) add(["catalog", "miners", i, "id"], `duplicate miner id "${m.id}"`);
-    seenM.add(m.id);
-  });
-  // New entries (ids the built-in catalog lacks) must give every figure the model uses.
-  spec.catalog.gpuSystems.forEach((g, i) => {
-    if (isBuiltinGpu(g.id)) return;
-    for (const f of GPU_FIELDS) {
-      if (g[f] === undefined) add(["catalog", "gpuSystems", i, f], `required for a new GPU system "${g.id}"`);
-    }
-  });
-  spec.catalog.miners.forEach((m, i) => {
-    if (isBuiltinMiner(m.id)) return;
-    for (const f of MINER_FIELDS) {
-      if (m[f] === undefined) add(["catalog", "miners", i, f], `required for a new miner "${m.id}"`);
-    }
-  });
-}
-
-const isBuiltinGpu = (id: string) => Object.prototype.hasOwnProperty.call(GPU_SYSTEMS, id);
-const isBuiltinMiner = (id: string) => Object.prototype.hasOwnProperty.call(MINERS, id);
