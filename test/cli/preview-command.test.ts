@@ -33,7 +33,7 @@ describe("exit status and output", () => {
     const r = repower(["preview", "--stack", "red-hills"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/rebuild {2}\[active\]/);
-    expect(r.stdout).toMatch(/rack density gb200 +120\.0 kW \/ +140\.0 kW +85\.7 % +ok/);
+    expect(r.stdout).toMatch(/rack density gb200 +120\.0 kW \/ +150\.0 kW +80\.0 % +ok/);
     expect(r.stdout).toMatch(/✓ red-hills: no mandatory policy fails \(\d+ resources checked\)/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal
   });

@@ -77,7 +77,10 @@ const cases: Case[] = [
   { name: "air side on an air zone", from: "pue: 1.08\n        substation: north", to: "pue: 1.08\n        air: { capacityMW: 4 }\n        substation: north", at: "air: { capacityMW: 4 }", path: `${P}coolingZones[0].air`, message: /an air side applies only to direct-to-chip zones, not air/ },
   { name: "air side: N+1 with one unit", from: "pue: 1.18\n        substation: north", to: "pue: 1.18\n        air: { capacityMW: 4, redundancy: N+1 }\n        substation: north", at: "air: { capacityMW: 4, redundancy", path: `${P}coolingZones[1].air.units`, message: /N\+1 redundancy needs at least 2 units, got 1/ },
   { name: "air side: no capacity", from: "pue: 1.18\n        substation: north", to: "pue: 1.18\n        air: { units: 4 }\n        substation: north", at: "air: { units: 4 }", path: `${P}coolingZones[1].air.capacityMW`, message: /required a number is missing/ },
-  // pools: rack overhead
+  // pools: rack-scale systems and rack overhead
+  { name: "rack-scale pool: a partial rack", stack: "red-hills", from: "gpu: { gb200: 576 }", to: "gpu: { gb200: 580 }", at: "gpu: { gb200: 580 }", path: `${P}rollout.phases[1].gpu.gb200`, message: /580 nodes is not a whole number of gb200-nvl72 racks \(18 nodes each\); use 576 or 594/ },
+  { name: "rack-scale pool: nodesPerRack given", stack: "red-hills", from: "sku: gb200-nvl72", to: "sku: gb200-nvl72\n        nodesPerRack: 16", at: "nodesPerRack: 16", path: `${P}gpuPools[0].nodesPerRack`, message: /not allowed: gb200-nvl72 is a rack-scale system of 18 nodes a rack/ },
+  { name: "pool: rackOverheadKW below its system's", stack: "red-hills", from: "sku: gb200-nvl72", to: "sku: gb200-nvl72\n        rackOverheadKW: 5", at: "rackOverheadKW: 5", path: `${P}gpuPools[0].rackOverheadKW`, message: /5 kW is below gb200-nvl72's own 12 kW a rack/ },
   { name: "pool: negative rackOverheadKW", from: "powerCapWatts: 850", to: "powerCapWatts: 850\n        rackOverheadKW: -2", at: "rackOverheadKW: -2", path: `${P}gpuPools[1].rackOverheadKW`, message: /must not be negative/ },
 ];
 

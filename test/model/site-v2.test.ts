@@ -321,6 +321,29 @@ describe("direct-to-chip heat split", () => {
   });
 });
 
+describe("rack-scale pools", () => {
+  const site = loadStackFile(path.join(ROOT, "stacks", "Pulumi.red-hills.yaml")).site;
+  const pool = site.gpuPools[0];
+
+  it("take the catalog's nodesPerRack, rack overhead and liquid share", () => {
+    expect(pool).toMatchObject({ rackScale: true, nodesPerRack: 18, rackOverheadKW: 12, liquidFraction: 0.85 });
+  });
+
+  it("split their heat in a direct-to-chip zone with an air side: 85 % to the loop", () => {
+    const env = atPhase(site, "rebuild");
+    const it = env.loads.find((l) => l.name === "gb200")!.itKW;
+    expect(must(find(env, "cooling", "hall", "liquid")).used).toBeCloseTo((it * 0.85) / 1000, 9);
+    // the rest of the racks' heat and the air-cooled storage (0.15 MW) to the room air
+    expect(must(find(env, "cooling", "hall", "air")).used).toBeCloseTo((it * 0.15) / 1000 + 0.15, 9);
+  });
+
+  it("more nodes fit in whole racks only", () => {
+    const fit = envelopeRows(site).find((r) => r.name === "rebuild")!.pools[0].moreNodesFit!;
+    expect(fit % 18).toBe(0);
+    expect(fit).toBeGreaterThan(0);
+  });
+});
+
 describe("one cause, one violation", () => {
   it("firm-power-budget is checked only where the firm limit is below the site limit", () => {
     const firm = (firmMW?: number) => atPhase(phased([{}], (s) => firmMW !== undefined && (s.grid.firmMW = firmMW)), "p1");
