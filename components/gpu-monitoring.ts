@@ -91,8 +91,8 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     if (!l.curtailable) miningFirmMW += (l.itKW * l.pue) / 1000;
     miningHeatMW.set(l.zone, (miningHeatMW.get(l.zone) ?? 0) + l.itKW / 1000);
   }
-  const constMW = site.grid.auxMW + miningFacilityMW;
-  const constFirmMW = site.grid.auxMW + miningFirmMW;
+  const constMW = phase.grid.auxMW + miningFacilityMW;
+  const constFirmMW = phase.grid.auxMW + miningFirmMW;
   const siteLimit = siteLimitMW(site);
   const firmLimit = firmLimitMW(site);
 
