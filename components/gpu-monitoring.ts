@@ -81,12 +81,12 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
   const onSite = site.gpuPools.filter((p) => p.placement === "on-site");
   const zonePue = new Map(site.coolingZones.map((z) => [z.name, z.pue]));
 
-  // Planned, unmeasured load: miners (facility and firm) and aux.
+  // Planned, unmeasured load: miners and itLoads (facility and firm), and aux. DCGM measures only the GPU pools.
   let miningFacilityMW = 0;
   let miningFirmMW = 0;
   const miningHeatMW = new Map<string, number>();
   for (const l of env.loads) {
-    if (l.kind !== "mining") continue;
+    if (l.kind === "gpu") continue;
     miningFacilityMW += (l.itKW * l.pue) / 1000;
     if (!l.curtailable) miningFirmMW += (l.itKW * l.pue) / 1000;
     miningHeatMW.set(l.zone, (miningHeatMW.get(l.zone) ?? 0) + l.itKW / 1000);
