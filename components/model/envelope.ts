@@ -234,6 +234,11 @@ export function moreNodesFit(site: Site, scenario: Scenario, poolName: string): 
   const step = pool.rackScale ? pool.nodesPerRack : 1;
   const perStep = poolItKW(pool, step) - poolItKW(pool, 0);
   if (nodeKW(pool) <= 0 || perStep <= 0) return null;
+  // Equipment the pool needs that is out of service at this moment takes no node at all.
+  const st = siteAt(site, scenario.phase);
+  const needs = [st.inService("coolingZone", pool.coolingZone as string), ...(pool.feeds ?? []).map((f) => st.inService("feed", f))];
+  if (pool.substation !== undefined) needs.push(st.inService("substation", pool.substation));
+  if (needs.includes(false)) return 0;
   if (!fits(site, scenario, pool, 0)) return 0;
 
   // Estimate from the slack of each budget the pool draws on, then settle exactly.
@@ -247,10 +252,26 @@ export function moreNodesFit(site: Site, scenario: Scenario, poolName: string): 
     estimate = Math.min(estimate, Math.floor((b.limit - b.used) / per));
   }
   if (!Number.isFinite(estimate)) return null;
-  let n = Math.max(0, estimate);
-  while (n > 0 && !fits(site, scenario, pool, n * step)) n--;
-  while (fits(site, scenario, pool, (n + 1) * step)) n++;
-  return n * step;
+  // Budgets only grow with more nodes, so `fits` is monotone: settle by bisection from the estimate
+  // (a budget of equipment out of service, that appears only once the pool has nodes, makes the estimate far off).
+  const ok = (racks: number) => fits(site, scenario, pool, racks * step);
+  // fits(0) holds (checked above). Usually the estimate is exact: two evaluations.
+  let lo = 0;
+  let hi = Math.max(0, estimate);
+  if (ok(hi)) {
+    lo = hi;
+    hi = hi + 1;
+    while (ok(hi)) {
+      lo = hi;
+      hi *= 2;
+    }
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo * step;
 }
 
 /** Headroom of each pool at one moment. */

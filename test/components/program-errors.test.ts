@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { runStack } from "../helpers/program";
-import { exampleText, replaceOnce, ROOT, tempDir, writeStack } from "../helpers/stacks";
+import { exampleText, lineOf, replaceOnce, ROOT, tempDir, writeStack } from "../helpers/stacks";
 
 describe("the program on bad input", () => {
   it("stops with file, field path and line for an invalid site", async () => {
-    const file = writeStack(tempDir(), "bad", replaceOnce(exampleText("pecos-yard"), "coolingZone: hall-a\n", "coolingZone: hal-a\n"));
-    await expect(runStack(file)).rejects.toThrow(`${file}:57:22: repower:site.gpuPools[0].coolingZone: unknown cooling zone "hal-a"; did you mean "hall-a"?`);
+    const text = replaceOnce(exampleText("pecos-yard"), "coolingZone: hall-a\n", "coolingZone: hal-a\n");
+    const file = writeStack(tempDir(), "bad", text);
+    await expect(runStack(file)).rejects.toThrow(`${file}:${lineOf(text, "coolingZone: hal-a")}:22: repower:site.gpuPools[0].coolingZone: unknown cooling zone "hal-a"; did you mean "hall-a"?`);
   });
 
   it("checks device-plugin configs against NVIDIA's rules before making anything", async () => {

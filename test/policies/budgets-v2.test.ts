@@ -14,7 +14,8 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diagnose, policyClient, type Diagnostic, type PolicyPackProcess } from "../helpers/policy-pack";
-import { runStack } from "../helpers/program";
+import { one, runStack } from "../helpers/program";
+import { envelopeRows, validateSite } from "../../components/model";
 import { ROOT, tempDir, writeStack } from "../helpers/stacks";
 
 let pack: PolicyPackProcess;
@@ -66,6 +67,22 @@ async function check(text: string): Promise<Diagnostic[]> {
 }
 const of = (ds: Diagnostic[], policy: string) => ds.filter((d) => d.policyName === policy).map((d) => d.message);
 const mandatory = (ds: Diagnostic[]) => ds.filter((d) => d.enforcementLevel === "mandatory");
+
+describe("the envelope ConfigMap publishes the whole v2 site", () => {
+  it("pecos-yard's site.json validates to the same site: every phase's dates, grid, substations, generation and budgets", async () => {
+    const run = await runStack("pecos-yard");
+    const data = (one(run.resources, "kubernetes:core/v1:ConfigMap", "envelope-configmap").properties as Json).data;
+    expect(data.schema).toBe("repower.io/envelope/v2");
+    const spec = JSON.parse(data["site.json"]);
+    expect(spec.substations.map((s: Json) => s.name)).toEqual(["north", "south"]);
+    expect(spec.rollout.phases[2]).toMatchObject({ start: "2027-06-01", grid: { interconnectMW: 200, firmMW: 90 } });
+    const r = validateSite(spec);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(JSON.parse(data["envelope.json"])).toEqual(JSON.parse(JSON.stringify(envelopeRows(r.site))));
+    // and the pack finds nothing wrong with it
+    expect(mandatory(await diagnose(pack, "pecos-yard", run.resources))).toEqual([]);
+  });
+});
 
 describe("substations and generation", () => {
   it("site-power-budget: a substation's load over its own limit, with the site total within it", async () => {
