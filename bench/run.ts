@@ -8,6 +8,7 @@
  *   BENCH_RUNS=5   runs per figure (heavy figures use at most 3)
  *   BENCH_ONLY=a,b only the named figures (preview, analyze, fleet, nodes, v2, watch)
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -170,6 +171,51 @@ async function v2Figure(work: string) {
   ratioLine("version 2 site, 50 dated phases, 5 substations, 40 zones, 60 pools vs its one-phase twin", "one phase", r.baseline, "50 phases", r.measured, 1.5);
 }
 
+/** 6. A re-check of `preview --watch` after an edit against the floor of a cold preview. */
+async function watchFigure(work: string) {
+  const dir = path.join(work, "watch");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "Pulumi.pecos-yard.yaml");
+  const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.pecos-yard.yaml"), "utf8");
+  fs.writeFileSync(file, text);
+  const trace = await traceLoads(["preview", "--stack", "pecos-yard"]);
+  const packDir = writeFloorPack(trace.pack);
+  const child = spawn(process.execPath, [BIN, "preview", "--config-file", file, "--watch"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  const waiters: { n: number; resolve: () => void }[] = [];
+  child.stderr.on("data", (d) => {
+    stderr += d;
+    for (const w of [...waiters]) {
+      if (new RegExp(`check ${w.n} of .*: exit [01] in`).test(stderr)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  const checked = (n: number) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no check ${n} of the watch:\n${stderr}`)), 300_000);
+      waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
+      child.stderr.emit("data", "");
+    });
+  try {
+    await checked(1);
+    let n = 1;
+    const recheck = async () => {
+      const t0 = process.hrtime.bigint();
+      const done = checked(++n);
+      fs.writeFileSync(file, `${text}\n# edit ${n}\n`);
+      await done;
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const r = await alternate(RUNS, () => floorOnce(trace, packDir), recheck);
+    ratioLine("preview --watch: a re-check after an edit vs the floor of a cold preview", "floor", r.baseline, "re-check", r.measured, 0.5);
+  } finally {
+    child.kill("SIGINT");
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   console.log(`bench: node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load ${os.loadavg()[0].toFixed(1)}; ${RUNS} runs a figure (heavy: ${HEAVY_RUNS})`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "repower-bench-"));
@@ -180,6 +226,7 @@ async function main() {
     if (wanted("fleet")) await fleetFigure(work);
     if (wanted("nodes")) await nodesFigure(work);
     if (wanted("v2")) await v2Figure(work);
+    if (wanted("watch")) await watchFigure(work);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
