@@ -316,6 +316,30 @@ describe("catalog entries a site may write", () => {
 });
 
 describe("unknown ids", () => {
+  it("gb300-nvl72 is a built-in id", () => {
+    const text = replaceOnce(exampleText("pecos-yard"), "sku: dgx-b200", "sku: gb300-nvl72");
+    // Whatever else this edit breaks (cooling, racks), the SKU itself is known.
+    let message = "";
+    try {
+      parseStackText(text, FILE);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toMatch(/unknown GPU system/);
+  });
+
+  it("an unknown GPU system lists the nearest of its kind and points to repower catalog", () => {
+    const text = replaceOnce(exampleText("pecos-yard"), "sku: dgx-b200", "sku: gb400");
+    const err = errorsOf(text);
+    const hit = err.message.split("\n").find((l) => l.includes("repower:site.gpuPools[1].sku:"));
+    expect(hit).toBeDefined();
+    expect(hit!.startsWith(`${FILE}:${lineOf(text, "sku: gb400")}:`)).toBe(true);
+    expect(hit).toMatch(/unknown GPU system "gb400"; nearest known: "gb200-nvl72", "gb300-nvl72", /);
+    expect(hit).toMatch(/`repower catalog`/);
+    expect(hit).not.toMatch(/did you mean/);
+    expect(hit).not.toMatch(/antminer/);
+  });
+
   it("an unknown miner lists the nearest miners only", () => {
     const text = replaceOnce(exampleText("pecos-yard"), "model: antminer-s21 ", "model: antminer-s23 ");
     const err = errorsOf(text);
