@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { GPU_SYSTEMS, MINERS, parseStackText, siteCatalog, SiteSpecError, type CatalogSpec } from "../../components/model";
-import { exampleText, lineOf, replaceOnce } from "../helpers/stacks";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { exampleText, lineOf, replaceOnce, ROOT } from "../helpers/stacks";
 
 const FILE = "stacks/Pulumi.edited.yaml";
 
@@ -306,6 +308,19 @@ describe("catalog entries a site may write", () => {
     const r = cat.gpuSystems["my-rack"];
     expect([r.vendor, r.rackScale, r.rackOverheadKW.value, r.cooling, r.liquidFraction.value]).toEqual(["amd", true, 8, "liquid", 0.8]);
     expect(cat.miners["my-miner"].cooling).toBe("air");
+  });
+
+  it("the README's example of custom entries is valid", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const block = /\*\*Custom entries\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const text = replaceOnce(exampleText("pecos-yard"), "    cluster:\n", `${block}    cluster:\n`);
+    const cat = parseStackText(text, FILE).site.catalog;
+    expect(cat.gpuSystems["b200-dlc"]).toMatchObject({ cooling: "liquid", rackScale: false, vendor: "nvidia" });
+    expect(cat.gpuSystems["b200-dlc"].liquidFraction.value).toBe(0.8);
+    expect(cat.gpuSystems["b200-dlc"].systemKW).toEqual({ value: 14.3, source: "OEM datasheet", uncertain: true });
+    expect(cat.gpuSystems["b200-dlc"].gpuTdpW.source).toBe("vendor quote Q-1234");
+    expect(cat.miners["s21-immersion"]).toMatchObject({ cooling: "immersion", wattsPerUnit: { value: 3300 } });
   });
 
   it("a valid custom system is usable by a pool", () => {
