@@ -49,7 +49,7 @@ describe("--all on a troubled fleet", () => {
     expect(text.stdout).toMatch(/c-broken +INVALID/);
     expect(text.stdout).toMatch(/d-over +FAIL/);
     expect(text.stdout).toMatch(/a-good +pass/);
-  });
+  }, 240_000); // three --all runs of five stacks: fifteen previews, slow on a loaded 2-core machine
 
   it("exits 1 when the worst is a mandatory violation", () => {
     const dir = projectWith({ good: exampleText("red-hills"), over: over() });
