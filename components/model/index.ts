@@ -11,3 +11,5 @@ export * from "./device-plugin-config";
 export * from "./envelope-summary";
 export * from "./remedies";
 export * from "./published-names";
+export * from "./gpu-vendor";
+export * from "./remote-networks";

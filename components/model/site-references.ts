@@ -7,6 +7,8 @@
  */
 import { GPU_SYSTEMS, MINERS, type Catalog } from "./catalog";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
+import { unsupportedVendorIssues } from "./gpu-vendor";
+import { remoteNetworkIssues } from "./remote-networks";
 import type { SiteSpec } from "./site-spec";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
 
@@ -162,6 +164,7 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
   }
 
   checkCatalog(spec, add);
+  issues.push(...(eks ? remoteNetworkIssues(c) : []), ...unsupportedVendorIssues(spec, catalog));
 
   const phases = spec.rollout.phases.map((p) => p.name);
   unique(spec.rollout.phases, "rollout.phases", "phase");

@@ -116,10 +116,12 @@ const cases: AlertCase[] = [
     series: [
       ...nodeLabels(),
       ...power("400x60"),
-      { series: `up{job="dcgm-exporter",namespace="gpu-monitoring",node="n1"}`, values: "1x60" },
-      { series: `up{job="dcgm-exporter",namespace="gpu-monitoring",node="n2"}`, values: "0x60" },
+      { series: `up{job="dcgm-exporter-alert-test",namespace="gpu-monitoring-alert-test",node="n1"}`, values: "1x60" },
+      { series: `up{job="dcgm-exporter-alert-test",namespace="gpu-monitoring-alert-test",node="n2"}`, values: "0x60" },
+      // Another stack's exporter on the same Prometheus is not this site's.
+      { series: `up{job="dcgm-exporter-other",namespace="gpu-monitoring-other",node="n9"}`, values: "0x60" },
     ],
-    expect: [["6m", "RepowerDcgmExporterDown", [{ ...warning, job: "dcgm-exporter", namespace: "gpu-monitoring", node: "n2" }]]],
+    expect: [["6m", "RepowerDcgmExporterDown", [{ ...warning, job: "dcgm-exporter-alert-test", namespace: "gpu-monitoring-alert-test", node: "n2" }]]],
   },
   {
     name: "a hot GPU warns, a cool one does not",
