@@ -202,6 +202,9 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const count = activeNodeCount(site, pool);
     const stack = stackOf(args.stack);
     const scope = scopeParts(site.name, stack);
+    // What the pool depends on (infra/program.ts: the envelope ConfigMap), every resource that admits
+    // nodes depends on too: a component's dependsOn does not reach its children's own dependencies.
+    const gate = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn as pulumi.Input<pulumi.Resource>];
     const parent = { parent: this };
     const fixed = { parent: this, ...FIXED_NAME };
     const tags = { "repower.io/site": site.name, "repower.io/stack": stack, "repower.io/pool": pool.name };
@@ -217,7 +220,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
               metadata: { name: physicalName(["repower", ...scope, pool.name]), labels: managedBy(site.name, "gpu-node-pool") },
               spec: nodeFeatureRule(site, pool, staticNodeNames(site, pool, count)),
             },
-            { ...fixed, dependsOn: args.nodeFeatureRuleDependsOn ?? [] },
+            { ...fixed, dependsOn: [...(args.nodeFeatureRuleDependsOn ?? []), ...gate] },
           );
         }
         break;
@@ -267,7 +270,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
                 expirationDate,
                 tags,
               },
-              { ...fixed, additionalSecretOutputs: ["activationCode"] },
+              { ...fixed, dependsOn: gate, additionalSecretOutputs: ["activationCode"] },
             ),
         );
         new aws.eks.AccessEntry(`${name}-access`, { clusterName: cluster.name, principalArn: role.arn, type: "HYBRID_LINUX", tags }, parent);
@@ -316,7 +319,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
             taints: registerTaints(pool).map((t) => ({ key: t.key, value: t.value, effect: "NO_SCHEDULE" })),
             tags,
           },
-          { ...fixed, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
+          { ...fixed, dependsOn: [...attachments, ...gate], ignoreChanges: ["scalingConfig.desiredSize"] },
         );
         break;
       }

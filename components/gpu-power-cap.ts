@@ -27,11 +27,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GPU_TAINT, LABEL_POOL, LABEL_SITE, POWER_CAP_ENV, type GpuPool, type Site } from "./model";
+import { GPU_TAINT, LABEL_POOL, LABEL_SITE, POWER_CAP_ENV, POWER_CAP_IMAGE, type GpuPool, type Site } from "./model";
 import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, physicalName, podSecurityLabels, scopeParts, stackOf } from "./naming";
 
-/** The image that runs nvidia-smi (the NVIDIA container runtime injects the driver's utilities). */
-export const POWER_CAP_IMAGE = "nvcr.io/nvidia/cuda:12.8.1-base-ubuntu24.04";
+/** The image that runs nvidia-smi (the NVIDIA container runtime injects the driver's utilities); published in the model for the policy pack. */
+export { POWER_CAP_IMAGE };
 /** Kubernetes' own kubectl image (registry.k8s.io/kubectl, published from v1.28 on; distroless: no shell). */
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.32.9";
 /** Seconds between checks of the applied limit. */

@@ -104,7 +104,9 @@ export function siteProgram(site: Site, settings: ProgramSettings) {
           ...(devicePlugin ? { nodeFeatureRuleDependsOn: [devicePlugin.release] } : {}),
           ...(settings.activationIssued ? { activationIssued: settings.activationIssued } : {}),
         },
-        k8sOpts,
+        // Every resource that admits GPU nodes depends on the envelope ConfigMap, so that during
+        // `pulumi up` the budget policies' check of that ConfigMap runs before any of them is created.
+        { ...k8sOpts, dependsOn: [envelope] },
       ),
   );
   if (site.gpuPools.length > 0) {

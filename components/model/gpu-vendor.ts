@@ -11,9 +11,6 @@
 import type { Catalog, GpuSystem } from "./catalog";
 import type { SpecIssue } from "./spec-errors";
 
-export const GPU_VENDORS = ["nvidia", "amd"] as const;
-export type Vendor = (typeof GPU_VENDORS)[number];
-
 /** The vendor of a system; `nvidia` where the catalog entry states none (the catalog's own default). */
 export function systemVendor(system: GpuSystem | undefined): string {
   return (system as { vendor?: string } | undefined)?.vendor ?? "nvidia";
@@ -30,7 +27,7 @@ export function unsupportedVendorIssues(spec: { gpuPools: readonly { name: strin
       issues.push({
         path: ["gpuPools", i, "sku"],
         message:
-          `pool ${p.name}: ${p.sku} is a ${vendor.toUpperCase()} system (catalog vendor: ${vendor}); repower deploys only NVIDIA's ` +
+          `pool ${p.name}: ${p.sku} is ${vendor === "amd" ? "an AMD" : `a ${vendor}`} system (catalog vendor: ${vendor}); repower deploys only NVIDIA's ` +
           `device plugin, DCGM exporter and nvidia-smi power caps, which must never run on ${vendor.toUpperCase()} nodes. ` +
           `Use an NVIDIA system, or leave this pool out until repower deploys ${vendor.toUpperCase()}'s own stack`,
       });
