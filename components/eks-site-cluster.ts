@@ -69,21 +69,29 @@ export function kubeconfigFor(name: string, endpoint: string, caData: string, re
   });
 }
 
-/** Values of the cilium chart for hybrid nodes (EKS user guide, "Configure a CNI for hybrid nodes"). */
+/**
+ * Values of the cilium chart for hybrid nodes (EKS user guide, "Configure a
+ * CNI for hybrid nodes"): the agent and the operator on hybrid nodes only,
+ * cluster-pool IPAM over the remote pod networks (which must not change once
+ * deployed), pods on cloud nodes (the VPC CNI's) never restarted by the
+ * operator, and no Envoy DaemonSet (none of its L7 features are used).
+ */
 export function ciliumValues(site: Site): Record<string, unknown> {
-  return {
-    affinity: {
-      nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: HYBRID_COMPUTE_TYPE.key, operator: "In", values: [HYBRID_COMPUTE_TYPE.value] }] }],
-        },
+  const hybridOnly = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: HYBRID_COMPUTE_TYPE.key, operator: "In", values: [HYBRID_COMPUTE_TYPE.value] }] }],
       },
     },
+  };
+  return {
+    affinity: hybridOnly,
     ipam: {
       mode: "cluster-pool",
       operator: { clusterPoolIPv4MaskSize: 25, clusterPoolIPv4PodCIDRList: [...(site.cluster.remotePodCIDRs ?? [])] },
     },
-    operator: { unmanagedPodWatcher: { restart: false } },
+    operator: { affinity: hybridOnly, unmanagedPodWatcher: { restart: false } },
+    envoy: { enabled: false },
   };
 }
 
