@@ -5,6 +5,7 @@ export * from "./spec-errors";
 export * from "./site";
 export * from "./stack-file";
 export * from "./envelope";
+export { effectiveCapW, rackOverheadKW, racksOf, type NodePower, type PoolPower } from "./power";
 export { knownKeysAt } from "./zod-issues";
 export * from "./node-labels";
 export * from "./device-plugin-config";

@@ -142,7 +142,7 @@ describe("the other policies", () => {
   it("power-cap-range: 199 W is below the H100's 200 W; 200 W is in range", async () => {
     const ds = await check(site({ powerCapWatts: 199 }));
     expect(of(ds, "power-cap-range").map((d) => d.message)).toEqual([
-      "pool gpu: powerCapWatts 199 W is outside dgx-h100's range 200–700 W. Set a cap within it; a cap the driver rejects leaves the GPUs at full power.",
+      "pool gpu: powerCapWatts 199 W is outside dgx-h100's range 200–700 W. Set powerCapWatts to 200 W (the nearest cap in range, which the budgets already count); a cap the driver rejects leaves the GPUs at full power.",
     ]);
     // The DaemonSet that would apply it is caught as deployed.
     expect(of(ds, "pool-matches-spec").map((d) => d.message)).toEqual(["DaemonSet boundary-power-cap-gpu caps pool gpu at 199 W per GPU, outside dgx-h100's range 200–700 W."]);
