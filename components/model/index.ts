@@ -11,4 +11,5 @@ export * from "./node-labels";
 export * from "./device-plugin-config";
 export * from "./envelope-summary";
 export * from "./remedies";
+export * from "./cooling-compatibility";
 export * from "./published-names";

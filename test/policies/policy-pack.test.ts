@@ -37,6 +37,7 @@ const CONTRACT: [string, string][] = [
   ["transformer-capacity", "mandatory"],
   ["feed-continuous-load", "mandatory"],
   ["cooling-capacity", "mandatory"],
+  ["cooling-compatibility", "mandatory"],
   ["rack-density", "mandatory"],
   ["rollout-transient-budget", "mandatory"],
   ["power-cap-range", "mandatory"],
