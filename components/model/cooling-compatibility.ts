@@ -13,19 +13,19 @@
  *
  * Pure: no Pulumi here.
  */
-import type { GpuSystem, Miner } from "./catalog";
+import type { MinerCooling, SystemCooling } from "./catalog";
 import { scenarios, type Scenario } from "./envelope";
 import { momentName } from "./remedies";
 import { COOLING_TYPES, type CoolingType } from "./site-spec";
 import type { Site } from "./site";
 
 /** How a piece of hardware is cooled: a GPU system's `cooling`, or a miner's. */
-export type HardwareCooling = "air" | "liquid" | "hydro" | "immersion";
+export type HardwareCooling = SystemCooling | MinerCooling;
 
 /** The zone types each kind of hardware may run in, keyed by its cooling. */
 export const ACCEPTED_ZONES: {
-  readonly gpu: { readonly [c in "air" | "liquid"]: readonly CoolingType[] };
-  readonly mining: { readonly [c in "air" | "hydro" | "immersion"]: readonly CoolingType[] };
+  readonly gpu: { readonly [c in SystemCooling]: readonly CoolingType[] };
+  readonly mining: { readonly [c in MinerCooling]: readonly CoolingType[] };
 } = {
   gpu: {
     // An air-cooled system is not judged here (a hydro zone's maxRackKW of 0 is rack-density's).
@@ -38,18 +38,6 @@ export const ACCEPTED_ZONES: {
     immersion: ["immersion"],
   },
 };
-
-/** A GPU system's cooling; `air` where the entry does not say. */
-export function systemCooling(system: GpuSystem): "air" | "liquid" {
-  const s = system as unknown as { cooling?: "air" | "liquid"; liquidCoolingRequired?: boolean };
-  return s.cooling ?? (s.liquidCoolingRequired ? "liquid" : "air");
-}
-
-/** A miner's cooling; `air` where the entry does not say. */
-export function minerCooling(miner: Miner): "air" | "hydro" | "immersion" {
-  const m = miner as unknown as { cooling?: "air" | "hydro" | "immersion"; hydroCooled?: boolean };
-  return m.cooling ?? (m.hydroCooled ? "hydro" : "air");
-}
 
 /** A load whose zone does not give the cooling its hardware needs. */
 export interface CoolingMismatch {
@@ -73,7 +61,7 @@ export function coolingMismatches(site: Site): CoolingMismatch[] {
     if (p.placement === "cloud" || p.coolingZone === undefined) continue;
     const zone = zones.get(p.coolingZone);
     if (zone === undefined) continue; // an unknown zone is invalid input, reported by validation
-    const cooling = systemCooling(p.system);
+    const cooling = p.system.cooling;
     const accepts = ACCEPTED_ZONES.gpu[cooling];
     if (!accepts.includes(zone.type)) out.push({ kind: "gpu", name: p.name, model: p.sku, cooling, zone: zone.name, zoneType: zone.type, accepts });
   }
@@ -82,7 +70,7 @@ export function coolingMismatches(site: Site): CoolingMismatch[] {
     const miner = site.catalog.miners[m.model];
     const zone = zones.get(m.coolingZone);
     if (miner === undefined || zone === undefined) continue;
-    const cooling = minerCooling(miner);
+    const cooling = miner.cooling;
     const accepts = ACCEPTED_ZONES.mining[cooling];
     if (!accepts.includes(zone.type)) out.push({ kind: "mining", name: m.name, model: m.model, cooling, zone: zone.name, zoneType: zone.type, accepts });
   }

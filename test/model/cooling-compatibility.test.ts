@@ -111,3 +111,31 @@ describe("bad input", () => {
     if (!r.ok) expect(r.issues.map((i) => i.path.join("."))).toContain("coolingZones.2.type");
   });
 });
+
+describe("site catalog entries", () => {
+  it("an immersion miner of the site's catalog needs an immersion zone", () => {
+    const spec = (zone: string) =>
+      zoned((s) => {
+        s.catalog = { gpuSystems: [], miners: [{ id: "dip-miner", wattsPerUnit: 5500, cooling: "immersion" }] };
+        Object.assign(s.mining[0], { model: "dip-miner", coolingZone: zone });
+      });
+    expect(judged(spec("yard"))).toEqual(["block@yard"]);
+    expect(judged(spec("hyd"))).toEqual(["block@hyd"]);
+    expect(judged(spec("tank"))).toEqual([]);
+  });
+  it("a liquid system of the site's catalog needs a liquid zone; one without cooling is air", () => {
+    const sys = { id: "oem-8", gpusPerNode: 8, gpuTdpW: 700, powerCapMinW: 200, powerCapMaxW: 700, systemKW: 10, nodesPerRack: 4 };
+    const spec = (extra: Record<string, unknown>) =>
+      zoned((s) => {
+        s.catalog = { gpuSystems: [{ ...sys, ...extra }], miners: [] };
+        Object.assign(s.gpuPools[0], { sku: "oem-8", coolingZone: "yard" });
+      });
+    expect(judged(spec({ cooling: "liquid", liquidFraction: 0.8 }))).toEqual(["h100@yard"]);
+    expect(judged(spec({}))).toEqual([]);
+  });
+  it("a miner's cooling that is not air, hydro or immersion is rejected, naming the field", () => {
+    const r = validateSite(zoned((s) => (s.catalog = { gpuSystems: [], miners: [{ id: "x", wattsPerUnit: 3000, cooling: "water" }] })));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path.join("."))).toContain("catalog.miners.0.cooling");
+  });
+});
