@@ -107,12 +107,13 @@ describe("cooling-compatibility over gRPC", () => {
     ]);
   });
 
-  it("fails closed when the envelope cannot be evaluated", async () => {
-    const ds = await check({ poolZone: "hall" }, (rs) => {
-      const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.properties as any).metadata?.name === "repower-site-envelope")!;
-      (cm.properties as any).data["site.json"] = "{ not json";
-    });
-    expect(ds.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
-    expect(ds[0].message).toMatch(/^cooling-compatibility cannot be checked: .*site\.json is not JSON/);
+  it("an envelope that cannot be evaluated fails the pack once, not once per policy", async () => {
+    const run = await runStack(writeStack(tempDir(), "compat", stackText({ poolZone: "yard" })));
+    const cm = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.properties as any).metadata?.name === "repower-site-envelope")!;
+    (cm.properties as any).data["site.json"] = "{ not json";
+    const ds = (await diagnose(pack, "compat", run.resources)).filter((d) => d.enforcementLevel === "mandatory");
+    // One cause, one violation: the pack fails, reported by site-power-budget; cooling-compatibility does not repeat it.
+    expect(ds.map((d) => d.policyName)).toEqual(["site-power-budget"]);
+    expect(ds[0].message).toMatch(/cannot be checked: .*site\.json is not JSON/);
   });
 });
