@@ -8,6 +8,8 @@
 import type { Catalog } from "./catalog";
 import { catalogIssues, unknownCatalogIdMessage } from "./catalog-spec";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
+import { unsupportedVendorIssues } from "./gpu-vendor";
+import { remoteNetworkIssues } from "./remote-networks";
 import { LIMITS, type InServiceSpec, type SiteSpec } from "./site-spec";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
 
@@ -166,6 +168,7 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
   }
 
   issues.push(...catalogIssues(spec));
+  issues.push(...(eks ? remoteNetworkIssues(c) : []), ...unsupportedVendorIssues(spec, catalog));
   checkPowerChain(spec, add);
   checkItLoads(spec, add);
   checkRackScale(spec, catalog, add);

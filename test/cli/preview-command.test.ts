@@ -33,8 +33,8 @@ describe("exit status and output", () => {
     const r = repower(["preview", "--stack", "red-hills"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/rebuild {2}\[active\]/);
-    expect(r.stdout).toMatch(/rack density gb200 +120\.0 kW \/ +150\.0 kW +80\.0 % +ok/);
-    expect(r.stdout).toMatch(/✓ red-hills: no mandatory policy fails \(\d+ resources checked\)/);
+    expect(r.stdout).toMatch(/rack density gb200 +132\.0 kW \/ +150\.0 kW +88\.0 % +ok/); // 18 × 6.667 + 12 kW of switch trays and power shelves
+    expect(r.stdout).toMatch(/✓ red-hills: no mandatory policy fails \(\d+ resources checked[,)]/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal
   });
 
@@ -110,14 +110,15 @@ describe("--out", () => {
 
   it("renders Kubernetes objects in renderYamlToDirectory's layout, each valid against its schema", async () => {
     const files = filesBelow(path.join(out, "over"));
-    expect(files).toContain("1-manifest/v1-configmap-repower-system-repower-site-envelope.yaml");
-    expect(files).toContain("1-manifest/nfd.k8s-sigs.io_v1alpha1-nodefeaturerule-default-repower-pecos-yard-h100-a.yaml");
-    expect(files).toContain("helm/nvidia-device-plugin-nvidia-device-plugin.yaml");
+    // Namespaces, releases and cluster-wide names are scoped by stack ("over", a copy of pecos-yard).
+    expect(files).toContain("1-manifest/v1-configmap-repower-system-over-repower-site-envelope.yaml");
+    expect(files).toContain("1-manifest/nfd.k8s-sigs.io_v1alpha1-nodefeaturerule-default-repower-pecos-yard-over-h100-a.yaml");
+    expect(files).toContain("helm/nvidia-device-plugin-over-nvidia-device-plugin-over.yaml");
     const { parse } = load("yaml");
     const manifests = files.filter((f) => f.startsWith("1-manifest/") || f.startsWith("0-crd/"));
     expect(manifests.length).toBeGreaterThan(6);
     for (const f of manifests) await validateObject(parse(fs.readFileSync(path.join(out, "over", f), "utf8")));
-    const helm = parse(fs.readFileSync(path.join(out, "over", "helm", "nvidia-device-plugin-nvidia-device-plugin.yaml"), "utf8"));
+    const helm = parse(fs.readFileSync(path.join(out, "over", "helm", "nvidia-device-plugin-over-nvidia-device-plugin-over.yaml"), "utf8"));
     expect(helm).toMatchObject({ chart: "nvidia-device-plugin", repository: "https://nvidia.github.io/k8s-device-plugin", values: { config: { map: expect.any(Object) } } });
   });
 
@@ -149,7 +150,7 @@ describe("--out", () => {
     const suites = [doc.testsuites.testsuite].flat();
     const over = suites.find((s: Record<string, string>) => s["@_name"] === "over");
     const cases = [over.testcase].flat();
-    expect(cases).toHaveLength(12 * 3); // 12 policies × 3 phases
+    expect(cases).toHaveLength(13 * 3); // 13 policies × 3 phases
     const failed = cases.filter((c: Record<string, unknown>) => c.failure !== undefined).map((c: Record<string, string>) => c["@_name"]);
     // phase-2 does not overlap; the transient into phase-3 runs hall A's 1,800 nodes too (v2: transients check cooling)
     expect(failed).toEqual(["cooling-capacity @ phase-2", "cooling-capacity @ phase-3", "rollout-transient-budget @ phase-3"]);
