@@ -34,8 +34,8 @@ export interface BuildOptions {
   objective?: boolean;
   /** `minUnits` bounds: enforced, left out, or elastic (violations priced). */
   minUnits?: "hard" | "drop" | "elastic";
-  /** Budgets of this phase's moments are elastic (violations priced by their share of the limit). */
-  elasticPhase?: number;
+  /** Budgets of the moments of this phase and those before are elastic (violations priced by their share of the limit). */
+  elasticUpTo?: number;
   /** Fix every pool's nodes at these counts (a second pass that only decides the miners). */
   fixGpu?: { gpu: Record<string, number> }[];
 }
@@ -147,7 +147,7 @@ export function buildProgram(
       else if (k > 0) entries.push({ col: cols.units[bi][k - 1], value: row.unitCoef[bi] });
       else constant += row.unitCoef[bi] * b.units; // before the rollout the whole fleet runs
     });
-    if (o.elasticPhase === k) {
+    if (o.elasticUpTo !== undefined && k <= o.elasticUpTo) {
       const s = m.addVar(`slack_${ri}`, 0, Infinity, -1 / Math.max(Math.abs(row.limit), 1e-6), false);
       cols.budgetSlack.push([ri, s]);
       entries.push({ col: s, value: -1 });

@@ -16,9 +16,12 @@ import { budgetName } from "./model-view";
 import { objectiveValue, unitValues, type ObjectiveKind, type PhaseCounts, type UnitValues } from "./objective";
 import type { PlanBounds, PlanInput } from "./plan-spec";
 
+/** The solver stops once its plan is proven within 0.1 % of the best (HiGHS `mip_rel_gap`). */
+export const DEFAULT_REL_GAP = 1e-3;
+
 export interface PlanOptions {
   objective: ObjectiveKind;
-  /** Relative gap at which the solver may stop; the contract's goal is 1 %. */
+  /** Relative gap at which the solver may stop (default 0.1 %; the contract's goal is 1 %). */
   relGap?: number;
   /** Seconds the solver may take. */
   timeLimit?: number;
@@ -189,7 +192,7 @@ export async function planSite(site: Site, input: PlanInput, weights: number[], 
   const ls = linearSite(site);
   const values: UnitValues = unitValues(site, opts.objective, input.economics);
   const { milp, cols } = buildProgram(ls, input.bounds, weights, values);
-  const res = await solveMilp(milp, { relGap: opts.relGap ?? 1e-4, timeLimit: opts.timeLimit ?? 60 });
+  const res = await solveMilp(milp, { relGap: opts.relGap ?? DEFAULT_REL_GAP, timeLimit: opts.timeLimit ?? 60 });
 
   const currentCounts = countsOf(site);
   const currentReasons = [
@@ -213,7 +216,7 @@ export async function planSite(site: Site, input: PlanInput, weights: number[], 
     // gpu-mw is indifferent to miners: with the GPU plan fixed, keep as many hashing as the budgets allow.
     const keep: UnitValues = { perGpuKW: 0, perUnit: Object.fromEntries(ls.blocks.map((b) => [b.name, b.block.wattsPerUnit / 1e6])) };
     const second = buildProgram(ls, input.bounds, weights.map((w) => Math.max(w, 1e-3)), keep, { fixGpu: counts });
-    const r2 = await solveMilp(second.milp, { relGap: opts.relGap ?? 1e-4, timeLimit: opts.timeLimit ?? 60 });
+    const r2 = await solveMilp(second.milp, { relGap: opts.relGap ?? DEFAULT_REL_GAP, timeLimit: opts.timeLimit ?? 60 });
     if (r2.values !== undefined) {
       const mining = readCounts(ls, second.cols, r2.values);
       counts = counts.map((c, k) => ({ gpu: c.gpu, mining: mining[k].mining }));
