@@ -31,6 +31,7 @@ export const USAGE = `usage:
     --out <dir>                            plan.json and the stack file with the plan
     --time-limit <s>                       seconds the solver may take (default 60)
     --gap <percent>                        stop within this much of the best (default 0.1, at most 1)
+  repower catalog [--json]                 the built-in GPU systems and miners, every figure with its source
 
 exit status: 0 no mandatory policy fails (envelope: every budget holds; plan: a plan), 1 one fails (plan: none exists), 2 invalid input`;
 
@@ -65,6 +66,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     switch (command) {
       case "envelope":
         return envelopeCommand(rest, io);
+      case "catalog":
+        return (await import("./catalog-command")).catalogCommand(rest, io);
       case "preview":
         // Loaded only for preview: it brings the Pulumi SDK, gRPC and the chart library.
         return await (await import("./preview")).previewCommand(rest, io, (msg) => {
