@@ -11,8 +11,8 @@ import type { Phase, Site } from "./site";
 export interface Counts {
   mining: Readonly<Record<string, number>>;
   gpu: Readonly<Record<string, number>>;
-  /** MW of each itLoad (v2). */
-  it: Readonly<Record<string, number>>;
+  /** MW of each itLoad (v2); where left out, as the spec states them at the moment (see `evaluate`). */
+  it?: Readonly<Record<string, number>>;
 }
 
 /** A moment that is checked: the end of a phase, or the transient into it. */
@@ -44,8 +44,17 @@ const larger = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, 
 };
 
 /** Every load at the larger of its counts (or MW) in two moments. */
-export function largerCounts(a: Counts, b: Counts): Counts {
-  return { mining: larger(a.mining, b.mining), gpu: larger(a.gpu, b.gpu), it: larger(a.it, b.it) };
+export function largerCounts(a: Counts, b: Counts): Required<Counts> {
+  return { mining: larger(a.mining, b.mining), gpu: larger(a.gpu, b.gpu), it: larger(a.it ?? {}, b.it ?? {}) };
+}
+
+/** The itLoad MW the spec states at a moment: the phase's, or for a transient the larger of the phase's and the one before. */
+export function statedIt(site: Site, phase: string, transient: boolean): Readonly<Record<string, number>> {
+  const k = site.rollout.phases.findIndex((p) => p.name === phase);
+  const ph = site.rollout.phases[k];
+  if (ph === undefined) return {};
+  if (!transient) return ph.it;
+  return larger(k === 0 ? baseline(site).it ?? {} : site.rollout.phases[k - 1].it, ph.it);
 }
 
 /** The transient into phase `k`: the counts of phase k−1 (or before the rollout) beside phase k's. */

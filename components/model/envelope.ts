@@ -13,7 +13,7 @@
  * import these functions, so they cannot disagree.
  */
 import { evaluateBudgets, facilityOf, perKW, type Budget, type Load } from "./budgets";
-import { phaseScenario, scenarios, type Scenario } from "./envelope-moments";
+import { phaseScenario, scenarios, statedIt, type Scenario } from "./envelope-moments";
 import { blockItKW, nodeKW, poolItKW } from "./power";
 import { activePhase, phaseIndex, siteAt, type GpuPool, type Site, type SiteState } from "./site";
 
@@ -34,7 +34,7 @@ export {
   type BudgetRule,
   type Load,
 } from "./budgets";
-export { BEFORE_ROLLOUT, baseline, largerCounts, phaseScenario, scenarios, transientScenario, type Counts, type Scenario } from "./envelope-moments";
+export { BEFORE_ROLLOUT, baseline, largerCounts, phaseScenario, scenarios, statedIt, transientScenario, type Counts, type Scenario } from "./envelope-moments";
 
 /** The site limit after the reserve at a phase (default: the active phase), MW. */
 export function siteLimitMW(site: Site, phase: string | number = site.rollout.activePhase): number {
@@ -139,7 +139,9 @@ export function loadsOf(site: Site, counts: Pick<Scenario, "mining" | "gpu"> & P
  * against the limits and equipment of its phase (for a transient, the phase
  * entered). Pure; the optimiser and the reports call it with any counts.
  */
-export function evaluate(site: Site, scenario: Scenario): Envelope {
+export function evaluate(site: Site, given: Scenario): Envelope {
+  // Counts without itLoad MW (an optimiser deciding pools and miners only) take the MW the spec states then.
+  const scenario: Scenario = given.it === undefined ? { ...given, it: statedIt(site, given.phase, given.transient) } : given;
   const state = siteAt(site, phaseIndex(site, scenario.phase));
   const loads = loadsOf(site, scenario);
   let facilityMW = state.grid.auxMW;
