@@ -117,9 +117,9 @@ describe("equipment in service", () => {
     expect(must(find(atPhase(site, "p2"), "cooling", "hall"))).toMatchObject({ limit: 4, ok: true });
   });
 
-  it("equipment out of service with nothing on it is no budget at all", () => {
+  it("equipment out of service with nothing on it is a budget of 0 that holds", () => {
     const site = phased([{ gpu: { h100: 0 } }, { gpu: { h100: 10 } }], (s) => (s.coolingZones[1].inService = { from: "p2" }));
-    expect(find(atPhase(site, "p1"), "cooling", "hall")).toBeUndefined();
+    expect(must(find(atPhase(site, "p1"), "cooling", "hall"))).toMatchObject({ used: 0, limit: 0, ok: true, outOfService: true });
   });
 
   it("a feed retired while a pool still uses it breaks that feed", () => {

@@ -44,7 +44,7 @@ describe("repower plan --json", () => {
     const dir = tempDir();
     // pecos-yard on a 100 MW grid: 95 MW after the 5 % reserve. Contracts keeping every miner at the end of
     // phase-1 (16000 × 3.5 kW + 14000 × 3.01 kW = 98.14 MW of IT at pue 1.08 = 106.0 MW, plus 0.8 MW aux) cannot fit.
-    let text = replaceOnce(exampleText("pecos-yard"), "interconnectMW: 150", "interconnectMW: 100");
+    let text = replaceOnce(exampleText("pecos-yard"), "interconnectMW: 150        #", "interconnectMW: 100        #");
     text = replaceOnce(text, "overlap: true ", "overlap: false");
     text = replaceOnce(
       text,

@@ -29,9 +29,7 @@ export function coolingBudgets(c: BudgetContext): Budget[] {
       liquid += l.itKW * l.liquidFraction;
     }
     if (!c.state.inService("coolingZone", z.name)) {
-      if (heat > 0) {
-        out.push(budget({ kind: "cooling", subject: z.name, unit: "MW", used: heat / 1000, limit: 0, outOfService: true, basis: outOfServiceBasis(c.state.phase.name, serviceText(c.site, z)) }));
-      }
+      out.push(budget({ kind: "cooling", subject: z.name, unit: "MW", used: heat / 1000, limit: 0, outOfService: true, basis: outOfServiceBasis(c.state.phase.name, serviceText(c.site, z)) }));
       continue;
     }
     if (z.air === undefined) {

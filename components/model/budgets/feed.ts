@@ -21,7 +21,7 @@ export function feedBudgets(c: BudgetContext): Budget[] {
     if (c.state.inService("feed", f.name)) {
       const basis = `${f.voltage} V × ${f.amperage} A${f.phase === "three" ? " × √3" : ""} × ${f.maxUtilizationPercent} % × power factor ${f.powerFactor}`;
       out.push(budget({ kind: "feed", subject: f.name, unit: "kW", used, limit: feedCapacityKW(f), basis }));
-    } else if (used > 0) {
+    } else {
       out.push(budget({ kind: "feed", subject: f.name, unit: "kW", used, limit: 0, outOfService: true, basis: outOfServiceBasis(c.state.phase.name, serviceText(c.site, f)) }));
     }
   }

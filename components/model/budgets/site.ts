@@ -32,9 +32,7 @@ export function siteBudgets(c: BudgetContext): Budget[] {
     const name = s.substation.name;
     const used = substationFacilityMW(c.loads, name);
     if (!s.inService) {
-      if (used > 0) {
-        out.push(budget({ kind: "site", subject: name, substation: name, unit: "MW", used, limit: 0, outOfService: true, basis: outOfServiceBasis(state.phase.name, serviceText(c.site, s.substation)) }));
-      }
+      out.push(budget({ kind: "site", subject: name, substation: name, unit: "MW", used, limit: 0, outOfService: true, basis: outOfServiceBasis(state.phase.name, serviceText(c.site, s.substation)) }));
       continue;
     }
     if (s.limitMW === undefined) continue;
