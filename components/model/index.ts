@@ -11,3 +11,4 @@ export * from "./device-plugin-config";
 export * from "./envelope-summary";
 export * from "./remedies";
 export * from "./published-names";
+export * from "./spec-version";

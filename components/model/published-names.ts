@@ -5,14 +5,8 @@
 
 /** The ConfigMap holding a site's validated spec and budgets (namespace `repower-system`). */
 export const ENVELOPE_CONFIGMAP = "repower-site-envelope";
-/** Version of that ConfigMap's data layout; its `specVersion` key says which site spec version its `site.json` follows. */
+/** Version of that ConfigMap's data layout; its `specVersion` key is the site spec version of its `site.json` (spec-version.ts). */
 export const ENVELOPE_SCHEMA = "repower.io/envelope/v1";
-/**
- * The site spec version (docs/site-spec.md) this code understands: the
- * components publish it in the envelope and the pack refuses a newer one.
- * Raise it when the schema accepts a new version's fields.
- */
-export const SITE_SPEC_VERSION = "1";
 /** The ConfigMap of device-plugin configs the GPU Operator reads (gpu-operator mode). */
 export const OPERATOR_CONFIGMAP = "repower-device-plugin-configs";
 /** dcgm-exporter's Helm release and Service name, hence its Prometheus job. */
