@@ -26,10 +26,10 @@ export interface SiteInputs {
   /** The name that errors in `stackYaml` give the file (default `stackYaml`). */
   stackFileLabel?: string;
   /**
-   * The path of a Pulumi stack config file holding `config.repower:site`;
-   * absolute, or relative to the component plugin's working directory (the
-   * consuming program's directory when the engine runs the plugin). Prefer
-   * `stackYaml` where the working directory is not certain.
+   * The path of a Pulumi stack config file holding `config.repower:site`.
+   * Give an absolute path: a relative one is read from the plugin process's
+   * working directory, which the engine chooses. `stackYaml` avoids the
+   * question.
    */
   stackFile?: string;
 }
