@@ -15,3 +15,5 @@ export * from "./remedies";
 export * from "./cooling-compatibility";
 export * from "./published-names";
 export * from "./spec-version";
+export * from "./gpu-vendor";
+export * from "./remote-networks";
