@@ -10,7 +10,7 @@ import { siteOf, type SiteInputs } from "./site-input";
 
 /** Inputs of SitePowerEnvelope. */
 export interface SitePowerEnvelopeArgs extends SiteInputs {
-  /** Make the `repower-system` namespace (default true); false when it exists already. */
+  /** Make the system namespace, `repower-system-<stack>` (default true); false when it exists already. */
   createNamespace?: boolean;
 }
 
@@ -103,7 +103,7 @@ function phase(r: PhaseRow): EnvelopePhase {
 
 /**
  * Publishes the validated site spec and the budgets of every phase of its
- * rollout as the ConfigMap `repower-site-envelope` in the `repower-system`
+ * rollout as the ConfigMap `repower-site-envelope` in the `repower-system-<stack>`
  * namespace, where the repower policy pack reads them; outputs the active
  * phase's budgets and headroom.
  */

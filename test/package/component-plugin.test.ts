@@ -152,7 +152,11 @@ let plugin: PluginProcess;
 let schema: any;
 
 beforeAll(async () => {
-  engine = new EngineServer(providerOutputs);
+  engine = new EngineServer(providerOutputs, {
+    // EksSiteCluster checks the remote networks against the VPC of its subnets.
+    "aws:ec2/getSubnet:getSubnet": (args) => ({ id: args.id, vpcId: "vpc-1", availabilityZone: "us-east-2a" }),
+    "aws:ec2/getVpc:getVpc": (args) => ({ id: args.id, cidrBlock: "10.0.0.0/16", cidrBlockAssociations: [] }),
+  });
   await engine.start();
   plugin = await PluginProcess.start(ROOT, engine.address);
   schema = await plugin.getSchema();
@@ -218,7 +222,9 @@ describe("Construct", () => {
     expect(urn).toBe(`urn:pulumi:${STACK}::consumer::repower:index:SitePowerEnvelope::env`);
     const kids = children(urn);
     expect(ofType(kids, "repower:envelope:SitePowerEnvelope")).toHaveLength(1);
-    expect(ofType(kids, "kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name)).toEqual(["repower-system"]);
+    // The system namespace is scoped by stack (components/naming.ts namespaceFor).
+    expect(ofType(kids, "kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name)).toEqual([`repower-system-${STACK}`]);
+    expect(state.namespace).toBe(`repower-system-${STACK}`);
     const [cm] = ofType(kids, "kubernetes:core/v1:ConfigMap");
     expect(cm.inputs.metadata.name).toBe("repower-site-envelope");
     expect(cm.inputs.data.stack).toBe(STACK);
@@ -243,7 +249,7 @@ describe("Construct", () => {
     const kids = children(urn);
     expect(ofType(kids, "kubernetes:core/v1:Namespace")).toEqual([]);
     expect(ofType(kids, "kubernetes:core/v1:ConfigMap")).toHaveLength(1);
-    expect(state.namespace).toBe("repower-system");
+    expect(state.namespace).toBe(`repower-system-${STACK}`);
   }, TIMEOUT);
 
   it("SitePowerEnvelope from a stack file's path", async () => {

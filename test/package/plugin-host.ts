@@ -68,7 +68,11 @@ export class EngineServer {
   private server = new grpc.Server();
   port = 0;
 
-  constructor(private outputsFor: FakeOutputs = () => ({})) {}
+  constructor(
+    private outputsFor: FakeOutputs = () => ({}),
+    /** What a provider function (invoke) returns, by token; any other token is an error. */
+    private invokes: Record<string, (args: Record<string, any>) => Record<string, any>> = {},
+  ) {}
 
   async start(): Promise<void> {
     this.server.addService(engineGrpc.EngineService, {
@@ -114,7 +118,14 @@ export class EngineServer {
         if (res) res.outputs = (r.getOutputs()?.toJavaScript() ?? {}) as Record<string, any>;
         cb(null, new emptyPb.Empty());
       },
-      invoke: (call: any, cb: any) => cb({ code: grpc.status.UNIMPLEMENTED, details: `no invoke ${call.request.getTok()} in this test` }),
+      invoke: (call: any, cb: any) => {
+        const tok: string = call.request.getTok();
+        const fn = this.invokes[tok];
+        if (fn === undefined) return cb({ code: grpc.status.UNIMPLEMENTED, details: `no invoke ${tok} in this test` });
+        const resp = new providerPb.InvokeResponse();
+        resp.setReturn(structPb.Struct.fromJavaScript(fn((call.request.getArgs()?.toJavaScript() ?? {}) as Record<string, any>)));
+        cb(null, resp);
+      },
       signalAndWaitForShutdown: (_call: any, cb: any) => cb(null, new emptyPb.Empty()),
     });
     this.port = await new Promise<number>((resolve, reject) =>

@@ -24,6 +24,7 @@ const ENVELOPE_POLICIES = [
   "rack-density",
   "rollout-transient-budget",
   "power-cap-range",
+  "cooling-compatibility",
 ];
 
 describe("declared versions", () => {
