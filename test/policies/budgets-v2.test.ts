@@ -72,7 +72,6 @@ describe("the envelope ConfigMap publishes the whole v2 site", () => {
   it("pecos-yard's site.json validates to the same site: every phase's dates, grid, substations, generation and budgets", async () => {
     const run = await runStack("pecos-yard");
     const data = (one(run.resources, "kubernetes:core/v1:ConfigMap", "envelope-configmap").properties as Json).data;
-    expect(data.schema).toBe("repower.io/envelope/v2");
     const spec = JSON.parse(data["site.json"]);
     expect(spec.substations.map((s: Json) => s.name)).toEqual(["north", "south"]);
     expect(spec.rollout.phases[2]).toMatchObject({ start: "2027-06-01", grid: { interconnectMW: 200, firmMW: 90 } });
