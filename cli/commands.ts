@@ -1,0 +1,42 @@
+/**
+ * What each `repower` command takes, with the help text of every option.
+ * A new command adds its `CommandSpec` here and a case in main.ts.
+ */
+import type { CommandSpec } from "./command-line";
+
+const STACK_USAGE = ["--stack <stack>", "--config-file <path>"];
+
+export const PREVIEW: CommandSpec = {
+  name: "preview",
+  summary: "run a site's program and policy pack offline, every phase checked",
+  usage: [...STACK_USAGE.map((s) => `preview ${s} [--json] [--out <dir>]`), "preview --all [--jobs <n>] [--json] [--out <dir>]"],
+  options: [
+    { name: "stack", type: "string", value: "<stack>", help: "the stack whose file is stacks/Pulumi.<stack>.yaml" },
+    { name: "config-file", type: "string", value: "<path>", help: "any stack config file (the stack is <x> of Pulumi.<x>.yaml)" },
+    { name: "all", type: "boolean", help: "every stack in stacks/, in parallel, one line a stack" },
+    { name: "json", type: "boolean", help: "the report as JSON on stdout, nothing else there" },
+    { name: "out", type: "string", value: "<dir>", help: "write manifests, report.md/.sarif/.json, junit.xml, envelope.svg/.png" },
+    { name: "jobs", type: "string", value: "<n>", help: "worker processes for --all (default: the machine's cores)" },
+  ],
+  notes: [
+    "Give exactly one of --stack, --config-file and --all. No cloud credentials, no Pulumi CLI,",
+    "no network: the program runs under the Pulumi SDK's mocks and the policy pack as the engine starts it.",
+    "",
+    "exit status: 0 no mandatory policy fails, 1 one fails, 2 invalid input (with --all, the worst stack's)",
+  ],
+};
+
+export const ENVELOPE: CommandSpec = {
+  name: "envelope",
+  summary: "the power and cooling envelope of a site, per phase, from the model alone",
+  usage: STACK_USAGE.map((s) => `envelope ${s} [--json]`),
+  options: [
+    { name: "stack", type: "string", value: "<stack>", help: "the stack whose file is stacks/Pulumi.<stack>.yaml" },
+    { name: "config-file", type: "string", value: "<path>", help: "any stack config file" },
+    { name: "json", type: "boolean", help: "the report as JSON on stdout, nothing else there" },
+  ],
+  notes: ["Fast: no program, no policy pack.", "", "exit status: 0 every budget of every phase holds, 1 one breaks, 2 invalid input"],
+};
+
+/** Every command, in the order `repower --help` lists them. */
+export const COMMANDS: CommandSpec[] = [PREVIEW, ENVELOPE];
