@@ -17,10 +17,25 @@ export interface Figure {
   uncertain?: boolean;
 }
 
+/** Who makes a system's GPUs (which device plugin and monitoring apply). */
+export const GPU_VENDORS = ["nvidia", "amd"] as const;
+export type GpuVendor = (typeof GPU_VENDORS)[number];
+
+/** How a GPU system is cooled: `liquid` needs a direct-to-chip or immersion zone. */
+export const SYSTEM_COOLING = ["air", "liquid"] as const;
+export type SystemCooling = (typeof SYSTEM_COOLING)[number];
+
+/** How a miner is cooled: hydro and immersion models need a zone of their own type. */
+export const MINER_COOLING = ["air", "hydro", "immersion"] as const;
+export type MinerCooling = (typeof MINER_COOLING)[number];
+
 /** A GPU system: one Kubernetes node (a server, or a compute tray of a rack-scale system). */
 export interface GpuSystem {
   id: string;
   description: string;
+  /** Where the description, vendor, rack-scale and cooling facts come from (site entries: optional). */
+  source?: string;
+  vendor: GpuVendor;
   gpusPerNode: Figure;
   /** Board power of one GPU at its default limit, W. */
   gpuTdpW: Figure;
@@ -30,10 +45,15 @@ export interface GpuSystem {
   powerCapMaxW: Figure;
   /** Maximum power draw of one node (system), kW. */
   systemKW: Figure;
-  /** Nodes in one rack when the site does not say. */
+  /** Nodes in one rack when the site does not say; fixed for a rack-scale system. */
   nodesPerRack: Figure;
-  /** True where the system cannot be air-cooled at all. */
-  liquidCoolingRequired: boolean;
+  /** True where a rack is one system (NVL72): whole racks only, `nodesPerRack` fixed. */
+  rackScale: boolean;
+  /** Power of a rack beyond its nodes (switch trays, power shelves), kW. */
+  rackOverheadKW: Figure;
+  cooling: SystemCooling;
+  /** Share (0 to 1) of the heat a direct-to-chip loop takes; 0 for air-cooled systems. */
+  liquidFraction: Figure;
 }
 
 /** A Bitcoin ASIC miner model. */
@@ -42,8 +62,9 @@ export interface Miner {
   description: string;
   hashrateTHs: Figure;
   wattsPerUnit: Figure;
-  /** True for hydro-cooled models. */
-  hydroCooled: boolean;
+  cooling: MinerCooling;
+  /** Where the description and cooling come from (site entries: optional). */
+  source?: string;
 }
 
 const fig = (value: number, source: string, uncertain = false): Figure =>
@@ -57,6 +78,15 @@ const SMI = "nvidia-smi -pl accepts the board's min/max (one 700 W part reported
 const RACK4 = "repower default: 4 servers a rack";
 const ESTIMATE = "repower estimate: no vendor figure; override in repower:site.catalog";
 
+/** The v2 fields of a server that is not rack-scale, in its air-cooled variant. */
+const AIR_SERVER = {
+  vendor: "nvidia",
+  rackScale: false,
+  rackOverheadKW: fig(0, "none in the catalog for servers; a pool gives its ToR switches and PDUs (gpuPools[].rackOverheadKW)"),
+  cooling: "air",
+  liquidFraction: fig(0, "air-cooled: the built-in id is the air-cooled variant"),
+} as const satisfies Partial<GpuSystem>;
+
 /** The built-in GPU systems, keyed by id. */
 export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
   "dgx-h100": {
@@ -68,7 +98,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(700, SMI),
     systemKW: fig(10.2, DGX_H100),
     nodesPerRack: fig(4, RACK4),
-    liquidCoolingRequired: false,
+    ...AIR_SERVER,
   },
   "dgx-h200": {
     id: "dgx-h200",
@@ -79,7 +109,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(700, SMI),
     systemKW: fig(10.2, DGX_H200),
     nodesPerRack: fig(4, RACK4),
-    liquidCoolingRequired: false,
+    ...AIR_SERVER,
   },
   "dgx-b200": {
     id: "dgx-b200",
@@ -90,10 +120,11 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(1000, "assumed equal to the GPU TDP; not published", true),
     systemKW: fig(14.3, DGX_B200),
     nodesPerRack: fig(4, RACK4),
-    liquidCoolingRequired: false,
+    ...AIR_SERVER,
   },
   "gb200-nvl72": {
     id: "gb200-nvl72",
+    vendor: "nvidia",
     description: "NVIDIA GB200 NVL72 compute tray (4 GPUs; 18 trays a rack, ~120 kW a rack)",
     gpusPerNode: fig(4, "NVIDIA GB200 NVL72: 4 GPUs per compute tray"),
     gpuTdpW: fig(1200, "secondary sources disagree (1,000-1,200 W)", true),
@@ -101,7 +132,10 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(1200, "assumed equal to the GPU TDP; not published", true),
     systemKW: fig(6.667, GB200),
     nodesPerRack: fig(18, "NVIDIA GB200 NVL72: 18 compute trays a rack (~120 kW a rack, secondary)"),
-    liquidCoolingRequired: true,
+    rackScale: true,
+    rackOverheadKW: fig(12, "~132 kW a rack (secondary) less 18 compute trays of 6.667 kW: 9 NVLink switch trays, power shelves, ToR switches", true),
+    cooling: "liquid",
+    liquidFraction: fig(0.85, "secondary: compute and switch trays cold-plated, NICs, drives and fans air-cooled", true),
   },
   "h100-pcie": {
     id: "h100-pcie",
@@ -112,7 +146,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(350, "H100 PCIe product brief (board power)"),
     systemKW: fig(5.0, ESTIMATE, true),
     nodesPerRack: fig(4, RACK4),
-    liquidCoolingRequired: false,
+    ...AIR_SERVER,
   },
   "l40s": {
     id: "l40s",
@@ -123,7 +157,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(350, "secondary", true),
     systemKW: fig(4.8, ESTIMATE, true),
     nodesPerRack: fig(4, RACK4),
-    liquidCoolingRequired: false,
+    ...AIR_SERVER,
   },
   "mi300x": {
     id: "mi300x",
@@ -134,7 +168,8 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
     powerCapMaxW: fig(750, "secondary", true),
     systemKW: fig(10.0, ESTIMATE, true),
     nodesPerRack: fig(4, RACK4),
-    liquidCoolingRequired: false,
+    ...AIR_SERVER,
+    vendor: "amd",
   },
 };
 
@@ -147,49 +182,49 @@ export const MINERS: Readonly<Record<string, Miner>> = {
     description: "Bitmain Antminer S19j Pro",
     hashrateTHs: fig(100, LISTINGS),
     wattsPerUnit: fig(3050, LISTINGS),
-    hydroCooled: false,
+    cooling: "air",
   },
   "antminer-s19-xp": {
     id: "antminer-s19-xp",
     description: "Bitmain Antminer S19 XP",
     hashrateTHs: fig(140, LISTINGS),
     wattsPerUnit: fig(3010, LISTINGS),
-    hydroCooled: false,
+    cooling: "air",
   },
   "antminer-s21": {
     id: "antminer-s21",
     description: "Bitmain Antminer S21",
     hashrateTHs: fig(200, "reviews"),
     wattsPerUnit: fig(3500, "reviews; listings vary 3,200-3,550 W", true),
-    hydroCooled: false,
+    cooling: "air",
   },
   "antminer-s21-xp": {
     id: "antminer-s21-xp",
     description: "Bitmain Antminer S21 XP",
     hashrateTHs: fig(270, "listings"),
     wattsPerUnit: fig(3645, "computed from 13.5 J/TH", true),
-    hydroCooled: false,
+    cooling: "air",
   },
   "antminer-s21-hyd": {
     id: "antminer-s21-hyd",
     description: "Bitmain Antminer S21 Hydro",
     hashrateTHs: fig(335, "listings"),
     wattsPerUnit: fig(5360, "listings"),
-    hydroCooled: true,
+    cooling: "hydro",
   },
   "whatsminer-m50s": {
     id: "whatsminer-m50s",
     description: "MicroBT WhatsMiner M50S",
     hashrateTHs: fig(126, "community lists"),
     wattsPerUnit: fig(3276, "community lists", true),
-    hydroCooled: false,
+    cooling: "air",
   },
   "whatsminer-m60s": {
     id: "whatsminer-m60s",
     description: "MicroBT WhatsMiner M60S",
     hashrateTHs: fig(180, "community lists, inconsistent", true),
     wattsPerUnit: fig(3420, "community lists, inconsistent", true),
-    hydroCooled: false,
+    cooling: "air",
   },
 };
 

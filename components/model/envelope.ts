@@ -11,7 +11,11 @@
  * import these functions, so they cannot disagree.
  */
 import type { FeedSpec, Redundancy, TransformerSpec } from "./site-spec";
-import type { CoolingZone, GpuPool, MiningBlock, Phase, Site } from "./site";
+import type { CoolingZone, GpuPool, Phase, Site } from "./site";
+import { blockItKW, nodeKW, poolItKW, rackKW } from "./power";
+
+// Moved to ./power; re-exported so every importer of the envelope keeps working.
+export { blockItKW, nodeKW, poolItKW, rackKW } from "./power";
 
 // ---------------------------------------------------------------- formulas
 
@@ -25,23 +29,6 @@ export function spareUnits(units: number, redundancy: Redundancy): number {
     case "2N":
       return units / 2;
   }
-}
-
-/** Power of one GPU node, kW: `systemKW − gpusPerNode × (gpuTdpW − powerCapWatts) / 1000` when capped. */
-export function nodeKW(pool: Pick<GpuPool, "system" | "powerCapWatts">): number {
-  const s = pool.system;
-  if (pool.powerCapWatts === undefined) return s.systemKW.value;
-  return Math.max(0, s.systemKW.value - (s.gpusPerNode.value * (s.gpuTdpW.value - pool.powerCapWatts)) / 1000);
-}
-
-/** IT power of a pool, kW. */
-export function poolItKW(pool: Pick<GpuPool, "system" | "powerCapWatts">, nodes: number): number {
-  return nodes * nodeKW(pool);
-}
-
-/** IT power of a mining block, kW. */
-export function blockItKW(block: Pick<MiningBlock, "wattsPerUnit">, units: number): number {
-  return (units * block.wattsPerUnit) / 1000;
 }
 
 /** Real power the transformers can carry with their spares held back, MW. */
@@ -60,11 +47,6 @@ export function feedCapacityKW(f: FeedSpec): number {
 /** Heat a zone can reject with its spare units held back, MW. */
 export function usableCoolingMW(z: Pick<CoolingZone, "capacityMW" | "units" | "redundancy">): number {
   return (z.capacityMW * (z.units - spareUnits(z.units, z.redundancy))) / z.units;
-}
-
-/** Power of one full rack of a pool, kW. */
-export function rackKW(pool: Pick<GpuPool, "system" | "powerCapWatts" | "nodesPerRack">): number {
-  return pool.nodesPerRack * nodeKW(pool);
 }
 
 /** The site limit after the reserve, MW. */

@@ -1,5 +1,6 @@
 /** The pure model of repower: site spec, catalog and envelope arithmetic. No Pulumi here. */
 export * from "./catalog";
+export * from "./catalog-spec";
 export * from "./site-spec";
 export * from "./spec-errors";
 export * from "./site";

@@ -5,7 +5,8 @@
  *
  * Runs after the zod schema, on its output. Pure: no Pulumi here.
  */
-import { GPU_SYSTEMS, MINERS, type Catalog } from "./catalog";
+import type { Catalog } from "./catalog";
+import { catalogIssues, unknownCatalogIdMessage } from "./catalog-spec";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
 import type { SiteSpec } from "./site-spec";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
@@ -66,14 +67,14 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
       add(["mining", i], "needs a catalog `model` or `wattsPerUnit`");
     }
     if (m.model !== undefined && !minerModels.includes(m.model) && m.wattsPerUnit === undefined) {
-      add(["mining", i, "model"], `unknown miner model "${m.model}"${suggestion(m.model, minerModels)}`);
+      add(["mining", i, "model"], unknownCatalogIdMessage(m.model, "miner", catalog));
     }
   });
 
   const eks = spec.cluster.type === "eks";
   spec.gpuPools.forEach((p, i) => {
     const at = (...rest: (string | number)[]): FieldPath => ["gpuPools", i, ...rest];
-    if (!skus.includes(p.sku)) add(at("sku"), `unknown GPU system "${p.sku}"${suggestion(p.sku, skus)}`);
+    if (!skus.includes(p.sku)) add(at("sku"), unknownCatalogIdMessage(p.sku, "gpuSystem", catalog));
     const b = p.backend;
     if (p.placement === "on-site") {
       if (p.coolingZone === undefined) add(at("coolingZone"), "required for an on-site pool");
@@ -161,7 +162,7 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
     }
   }
 
-  checkCatalog(spec, add);
+  issues.push(...catalogIssues(spec));
 
   const phases = spec.rollout.phases.map((p) => p.name);
   unique(spec.rollout.phases, "rollout.phases", "phase");
@@ -188,35 +189,3 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
   });
   return issues;
 }
-
-const GPU_FIELDS = ["gpusPerNode", "gpuTdpW", "powerCapMinW", "powerCapMaxW", "systemKW", "nodesPerRack"] as const;
-const MINER_FIELDS = ["wattsPerUnit"] as const;
-
-function checkCatalog(spec: SiteSpec, add: (path: FieldPath, message: string) => void): void {
-  const seenG = new Set<string>();
-  spec.catalog.gpuSystems.forEach((g, i) => {
-    if (seenG.has(g.id)) add(["catalog", "gpuSystems", i, "id"], `duplicate GPU system id "${g.id}"`);
-    seenG.add(g.id);
-  });
-  const seenM = new Set<string>();
-  spec.catalog.miners.forEach((m, i) => {
-    if (seenM.has(m.id)) add(["catalog", "miners", i, "id"], `duplicate miner id "${m.id}"`);
-    seenM.add(m.id);
-  });
-  // New entries (ids the built-in catalog lacks) must give every figure the model uses.
-  spec.catalog.gpuSystems.forEach((g, i) => {
-    if (isBuiltinGpu(g.id)) return;
-    for (const f of GPU_FIELDS) {
-      if (g[f] === undefined) add(["catalog", "gpuSystems", i, f], `required for a new GPU system "${g.id}"`);
-    }
-  });
-  spec.catalog.miners.forEach((m, i) => {
-    if (isBuiltinMiner(m.id)) return;
-    for (const f of MINER_FIELDS) {
-      if (m[f] === undefined) add(["catalog", "miners", i, f], `required for a new miner "${m.id}"`);
-    }
-  });
-}
-
-const isBuiltinGpu = (id: string) => Object.prototype.hasOwnProperty.call(GPU_SYSTEMS, id);
-const isBuiltinMiner = (id: string) => Object.prototype.hasOwnProperty.call(MINERS, id);

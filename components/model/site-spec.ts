@@ -7,6 +7,7 @@
  * Pure: no Pulumi here.
  */
 import { z } from "zod";
+import { CatalogSpecSchema } from "./catalog-spec";
 
 /** Enumerations: values at run time (for validation and messages) and as types. */
 export const REDUNDANCY = ["N", "N+1", "2N"] as const;
@@ -77,17 +78,6 @@ const positive = (max: number) => z.number().positive().max(max);
 const nonNegative = (max: number) => z.number().nonnegative().max(max);
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 const percent = z.number().min(0).lt(100);
-
-/** A catalog figure: a plain number, or a number with its source. */
-const figure = (max: number) =>
-  z.union([
-    z.number().nonnegative().max(max),
-    z.strictObject({
-      value: z.number().nonnegative().max(max),
-      source: z.string().min(1),
-      uncertain: z.boolean().optional(),
-    }),
-  ]);
 
 export const TransformerSchema = z.strictObject({
   name: dnsLabel(),
@@ -173,26 +163,6 @@ export const ClusterSchema = z.strictObject({
   remotePodCIDRs: z.array(z.string().min(1)).optional(),
 });
 
-export const GpuSystemEntrySchema = z.strictObject({
-  id: dnsLabel(),
-  description: z.string().optional(),
-  gpusPerNode: figure(LIMITS.nodesPerRack).optional(),
-  gpuTdpW: figure(LIMITS.watts).optional(),
-  powerCapMinW: figure(LIMITS.watts).optional(),
-  powerCapMaxW: figure(LIMITS.watts).optional(),
-  systemKW: figure(LIMITS.kilowatts).optional(),
-  nodesPerRack: figure(LIMITS.nodesPerRack).optional(),
-  liquidCoolingRequired: z.boolean().optional(),
-});
-
-export const MinerEntrySchema = z.strictObject({
-  id: dnsLabel(),
-  description: z.string().optional(),
-  hashrateTHs: figure(1_000_000).optional(),
-  wattsPerUnit: figure(LIMITS.watts).optional(),
-  hydroCooled: z.boolean().optional(),
-});
-
 export const PhaseSchema = z.strictObject({
   name: dnsLabel(),
   mining: z.record(z.string(), count(0, LIMITS.unitsPerBlock)).default({}),
@@ -222,12 +192,7 @@ export const SiteSpecSchema = z.strictObject({
   mining: z.array(MiningBlockSchema).default([]),
   gpuPools: z.array(GpuPoolSchema).default([]),
   cluster: ClusterSchema.default({ type: "existing" }),
-  catalog: z
-    .strictObject({
-      gpuSystems: z.array(GpuSystemEntrySchema).default([]),
-      miners: z.array(MinerEntrySchema).default([]),
-    })
-    .default({ gpuSystems: [], miners: [] }),
+  catalog: CatalogSpecSchema.default({ gpuSystems: [], miners: [] }),
   rollout: RolloutSchema,
 });
 
@@ -239,4 +204,3 @@ export type FeedSpec = z.infer<typeof FeedSchema>;
 export type TransformerSpec = z.infer<typeof TransformerSchema>;
 export type MiningBlockSpec = z.infer<typeof MiningBlockSchema>;
 export type PhaseSpec = z.infer<typeof PhaseSchema>;
-export type FigureInput = z.infer<ReturnType<typeof figure>>;

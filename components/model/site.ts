@@ -5,13 +5,13 @@
  *
  * Pure: no Pulumi here.
  */
-import { GPU_SYSTEMS, MINERS, mergeCatalog, type Catalog, type Figure, type GpuSystem, type Miner } from "./catalog";
+import type { Catalog, GpuSystem } from "./catalog";
+import { siteCatalog } from "./catalog-spec";
 import { checkReferences } from "./site-references";
 import {
   DEFAULT_MAX_RACK_KW,
   SiteSpecSchema,
   type CoolingZoneSpec,
-  type FigureInput,
   type FeedSpec,
   type GpuPoolSpec,
   type SiteSpec,
@@ -78,51 +78,6 @@ export function validateSite(value: unknown): SiteResult {
   const issues = checkReferences(spec, catalog);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, site: resolveSite(spec, catalog), spec };
-}
-
-const SITE_SOURCE = "site catalog (repower:site.catalog)";
-
-function toFigure(input: FigureInput | undefined, base: Figure | undefined): Figure | undefined {
-  if (input === undefined) return base;
-  if (typeof input === "number") return { value: input, source: SITE_SOURCE };
-  return input.uncertain ? { value: input.value, source: input.source, uncertain: true } : { value: input.value, source: input.source };
-}
-
-/** The built-in catalog with the site's entries added or overriding field by field. */
-export function siteCatalog(spec: Pick<SiteSpec, "catalog">): Catalog {
-  const gpus: GpuSystem[] = [];
-  for (const g of spec.catalog.gpuSystems) {
-    const base: Partial<GpuSystem> = Object.prototype.hasOwnProperty.call(GPU_SYSTEMS, g.id) ? GPU_SYSTEMS[g.id] : {};
-    const f = (k: "gpusPerNode" | "gpuTdpW" | "powerCapMinW" | "powerCapMaxW" | "systemKW" | "nodesPerRack") =>
-      toFigure(g[k], base[k]);
-    const entry = {
-      id: g.id,
-      description: g.description ?? base.description ?? g.id,
-      gpusPerNode: f("gpusPerNode"),
-      gpuTdpW: f("gpuTdpW"),
-      powerCapMinW: f("powerCapMinW"),
-      powerCapMaxW: f("powerCapMaxW"),
-      systemKW: f("systemKW"),
-      nodesPerRack: f("nodesPerRack"),
-      liquidCoolingRequired: g.liquidCoolingRequired ?? base.liquidCoolingRequired ?? false,
-    };
-    // An incomplete new entry is reported by checkReferences; leave it out here.
-    if (Object.values(entry).every((v) => v !== undefined)) gpus.push(entry as GpuSystem);
-  }
-  const miners: Miner[] = [];
-  for (const m of spec.catalog.miners) {
-    const base: Partial<Miner> = Object.prototype.hasOwnProperty.call(MINERS, m.id) ? MINERS[m.id] : {};
-    const watts = toFigure(m.wattsPerUnit, base.wattsPerUnit);
-    if (watts === undefined) continue;
-    miners.push({
-      id: m.id,
-      description: m.description ?? base.description ?? m.id,
-      hashrateTHs: toFigure(m.hashrateTHs, base.hashrateTHs) ?? { value: 0, source: "not given" },
-      wattsPerUnit: watts,
-      hydroCooled: m.hydroCooled ?? base.hydroCooled ?? false,
-    });
-  }
-  return mergeCatalog(gpus, miners);
 }
 
 /** Applies defaults and resolves phases of a spec whose references are known to be good. */

@@ -21,7 +21,7 @@ const SITE = "alert-test";
 
 function promtool(args: string[]) {
   const r = spawnSync("promtool", args, { encoding: "utf8" });
-  if (r.error) throw new Error(`promtool could not run (${r.error.message}); .ci/run installs Debian's prometheus package`);
+  if (r.error) throw new Error(`promtool could not run (${r.error.message}); test/setup/tools.ts should have put it on PATH`);
   return r;
 }
 
