@@ -107,10 +107,10 @@ export function renderEnvelope(report: EnvelopeReport, p: Paint = makePaint(fals
       const key = (b: BudgetRow) => `${b.kind}/${b.subject}`;
       const end = new Map(ph.budgets.map((b) => [key(b), b]));
       const differ = shownBudgets(tr).filter((b) => !sameFigures(b, end.get(key(b))) || !b.ok);
-      const from = tr.from === "before-rollout" || tr.from === undefined ? "the fleet before the rollout" : `${tr.from}'s miners`;
-      if (differ.length === 0) out.push(p.dim(`  → transient into ${ph.name} (${from} beside its GPUs): within the phase's figures`));
+      const from = tr.from === "before-rollout" || tr.from === undefined ? "the fleet before the rollout still runs" : `${tr.from}'s miners still run`;
+      if (differ.length === 0) out.push(p.dim(`  → transient into ${ph.name}: within the figures above`));
       else {
-        out.push(`  → transient into ${ph.name} (${from} beside its GPUs), where it differs:`);
+        out.push(`  → transient into ${ph.name}, while ${from}:`);
         out.push(...budgetLines(differ, "    ", p, labelWidth - 2));
       }
     }

@@ -63,11 +63,11 @@ export function renderStack(r: StackReport, p: Paint): string {
   return out.join("\n");
 }
 
-/** "✓ red-hills: 0 failed, 0 advisory, 10 passed, 3 not applicable · 25 resources". */
+/** "✓ red-hills: 0 failed, 0 advisory, 9 passed, 3 not applicable (16 resources)": policies, each counted once. */
 export function verdictLine(r: StackReport, p: Paint): string {
   const mand = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-  const counts = r.policies ? `policies: ${countsLine(r.policies)}` : `${mand} mandatory violation${mand === 1 ? "" : "s"}`;
-  const text = `${r.stack}: ${counts} · ${r.resources} resources checked`;
+  const counts = r.policies ? countsLine(r.policies) : `${mand} mandatory violation${mand === 1 ? "" : "s"}`;
+  const text = `${r.stack}: ${counts} (${r.resources} resources)`;
   return r.ok ? p.green(`✓ ${text}`) : p.red(`✗ ${text}`);
 }
 

@@ -121,7 +121,8 @@ export function parseStackText(text: string, file: string): LoadedStack {
     // indented wrongly gives several, at paths of a document it could not read).
     const e = doc.errors[0];
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-    const hint = indentationHint(text, pos.line);
+    const indentish = ["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "MISSING_CHAR"].includes(e.code) && !doc.errors.some((x) => x.code === "BLOCK_IN_FLOW");
+    const hint = indentish ? indentationHint(text, pos.line) : undefined;
     const at = hint ? { line: hint.line, col: hint.column } : pos;
     let path = pathAt(doc.contents, e.pos[0]);
     if (hint) {

@@ -7,7 +7,7 @@ describe("repower envelope", () => {
   it("prints the envelope of an example per phase and exits 0", () => {
     const r = repower(["envelope", "--stack", "pecos-yard"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/→ transient into phase-1 \(the fleet before the rollout beside its GPUs\), where it differs:\n {4}site power +112\.95 MW \/ 142\.50 MW {2}79\.3 % {2}ok {2}◀ binding/);
+    expect(r.stdout).toMatch(/→ transient into phase-1, while the fleet before the rollout still runs:\n {4}site power +112\.95 MW \/ 142\.50 MW {2}79\.3 % {2}ok {2}◀ binding/);
     expect(r.stdout).toMatch(/site power\s+86\.95 MW \/\s+142\.50 MW\s+61\.0 %/);
     // Feeds in MW beside the other budgets, thousands separated; the room left per pool in nodes and MW.
     expect(r.stdout).toMatch(/feed hall-a-1 +5\.22 MW \/ +21\.80 MW/);
