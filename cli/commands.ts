@@ -38,5 +38,13 @@ export const ENVELOPE: CommandSpec = {
   notes: ["Fast: no program, no policy pack.", "", "exit status: 0 every budget of every phase holds, 1 one breaks, 2 invalid input"],
 };
 
+export const CATALOG: CommandSpec = {
+  name: "catalog",
+  summary: "the built-in GPU systems and miners, every figure with its source",
+  usage: ["catalog [--json]"],
+  options: [{ name: "json", type: "boolean", help: "the catalog as JSON on stdout" }],
+  notes: ["A site's own entries go in repower:site.catalog (see the README)."],
+};
+
 /** Every command, in the order `repower --help` lists them. */
-export const COMMANDS: CommandSpec[] = [PREVIEW, ENVELOPE];
+export const COMMANDS: CommandSpec[] = [PREVIEW, ENVELOPE, CATALOG];

@@ -9,7 +9,7 @@
  */
 import { SiteSpecError } from "../components/model/spec-errors";
 import { commandHelp, HelpRequested, overallHelp, parseCommandLine, UsageError } from "./command-line";
-import { COMMANDS, ENVELOPE, PREVIEW } from "./commands";
+import { CATALOG, COMMANDS, ENVELOPE, PREVIEW } from "./commands";
 import { colourEnabled, paint } from "./format";
 import { problemsOf, renderInvalid } from "./invalid-input";
 import { stackRefs } from "./stack-args";
@@ -55,6 +55,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     switch (command) {
       case "envelope":
         return envelopeCommand(rest, io);
+      case "catalog":
+        parseCommandLine(CATALOG, rest); // its help and errors in the voice of the others
+        return (await import("./catalog-command")).catalogCommand(rest, io);
       case "preview": {
         parseCommandLine(PREVIEW, rest); // --help before anything loads
         // Loaded only for preview: it brings the Pulumi SDK, gRPC and the chart library.

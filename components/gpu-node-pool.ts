@@ -128,7 +128,11 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const { site } = args;
     const pool = findPool(site, args.pool);
     const count = activeNodeCount(site, pool);
+    // What the pool depends on (infra/program.ts: the envelope ConfigMap), every resource that admits
+    // nodes depends on too: a component's dependsOn does not reach its children's own dependencies.
+    const gate = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn as pulumi.Input<pulumi.Resource>];
     const parent = { parent: this };
+    const admitting = { parent: this, dependsOn: gate };
     const tags = { "repower.io/site": site.name, "repower.io/pool": pool.name };
 
     switch (pool.backend.type) {
@@ -142,7 +146,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
               metadata: { name: physicalName(["repower", site.name, pool.name]), labels: managedBy(site.name, "gpu-node-pool") },
               spec: nodeFeatureRule(site, pool, staticNodeNames(site, pool, count)),
             },
-            parent,
+            admitting,
           );
         }
         break;
@@ -186,7 +190,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
             registrationLimit: count,
             tags,
           },
-          parent,
+          admitting,
         );
         new aws.eks.AccessEntry(
           `${name}-access`,
@@ -239,7 +243,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
             taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
             tags,
           },
-          { parent: this, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
+          { parent: this, dependsOn: [...attachments, ...gate], ignoreChanges: ["scalingConfig.desiredSize"] },
         );
         break;
       }

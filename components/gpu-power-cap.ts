@@ -8,11 +8,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GPU_TAINT, LABEL_POOL, LABEL_SITE, POWER_CAP_ENV, type GpuPool, type Site } from "./model";
+import { GPU_TAINT, LABEL_POOL, LABEL_SITE, POWER_CAP_ENV, POWER_CAP_IMAGE, type GpuPool, type Site } from "./model";
 import { managedBy, NAMESPACES, physicalName, podSecurityLabels } from "./naming";
 
-/** The image that runs nvidia-smi (the NVIDIA container runtime injects the driver's utilities). */
-export const POWER_CAP_IMAGE = "nvcr.io/nvidia/cuda:12.8.1-base-ubuntu24.04";
+/** The image that runs nvidia-smi (the NVIDIA container runtime injects the driver's utilities); published in the model for the policy pack. */
+export { POWER_CAP_IMAGE };
 /** Seconds between checks of the applied limit. */
 export const POWER_CAP_INTERVAL_S = 60;
 

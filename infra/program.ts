@@ -54,8 +54,10 @@ export function siteProgram(site: Site, settings: ProgramSettings) {
   const k8sOpts: pulumi.ComponentResourceOptions = cluster ? { providers: { kubernetes: cluster.provider } } : {};
 
   const envelope = new SitePowerEnvelope(`${name}-envelope`, { site, stack }, k8sOpts);
+  // Every resource that admits GPU nodes depends on the envelope ConfigMap, so that during
+  // `pulumi up` the budget policies' check of that ConfigMap runs before any of them is created.
   const pools = site.gpuPools.map(
-    (p) => new GpuNodePool(`${name}-${p.name}`, { site, pool: p.name, ...(poolCluster ? { cluster: poolCluster } : {}) }, k8sOpts),
+    (p) => new GpuNodePool(`${name}-${p.name}`, { site, pool: p.name, ...(poolCluster ? { cluster: poolCluster } : {}) }, { ...k8sOpts, dependsOn: [envelope] }),
   );
   if (site.gpuPools.length > 0) {
     new NvidiaDevicePlugin(`${name}-device-plugin`, { site, mode: settings.devicePluginMode }, k8sOpts);

@@ -13,7 +13,7 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
 import { violationMessage, type BudgetKind, type Site } from "../components/model";
-import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, type Envelope } from "./site-context";
+import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, UNREADABLE_ENVELOPE_REPORTER, type Envelope } from "./site-context";
 
 export interface BudgetPolicyMeta {
   name: string;
@@ -47,7 +47,8 @@ export function envelopePolicy(
       if (!isEnvelope(args.type, args.props)) return;
       const env = readEnvelope(args);
       if (!env.ok) {
-        report(`${meta.name} cannot be checked: ${env.problem}.`);
+        // Reported once, by one policy (site-context.ts, UNREADABLE_ENVELOPE_REPORTER).
+        if (meta.name === UNREADABLE_ENVELOPE_REPORTER) report(`the site's budgets cannot be checked: ${env.problem}.`);
         return;
       }
       check(env.site, report, args.getConfig<Record<string, unknown>>() ?? {});

@@ -5,8 +5,10 @@
  * NodeFeatureRules, NodePatches). Anything missing or unreadable is reported
  * as a problem, so that policies fail closed.
  */
-import type { PolicyResource } from "@pulumi/policy";
-import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, siteEnvelope, validateSite, type Envelope as Moment, type Site } from "../components/model";
+import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, LABEL_POOL, LABEL_SKU, siteEnvelope, validateSite, type Envelope as Moment, type Site } from "../components/model";
+import { gpuMarking, isGpuAmiType, isGpuInstanceType, karpenterGpuFamilies, type Requirement } from "./gpu-capacity";
+import { isUnknown, raw, unknownMessage, unknownPaths } from "./known";
 
 type Props = Record<string, any>;
 
@@ -21,7 +23,27 @@ export interface SeenResource {
   props: unknown;
 }
 
-export type Envelope = { ok: true; site: Site; stack: string; resource: SeenResource } | { ok: false; problem: string; resource?: SeenResource };
+export type Envelope = { ok: true; site: Site; stack: string; resource: SeenResource } | { ok: false; problem: string; resource?: SeenResource; missing?: boolean };
+
+/**
+ * One cause, one violation: a stack whose envelope ConfigMap is missing (or
+ * doubled) is reported once, by pool-matches-spec in stack analysis (no
+ * per-resource call can see that a resource is absent); an envelope that is
+ * present but unreadable is reported once, by site-power-budget when the
+ * engine analyzes that ConfigMap, before anything that depends on it is
+ * created. Every other policy that reads the envelope stays silent about it
+ * (and never passes anything it could not check: it checks nothing and the
+ * pack fails on the one violation).
+ */
+export const MISSING_ENVELOPE_REPORTER = "pool-matches-spec";
+export const UNREADABLE_ENVELOPE_REPORTER = "site-power-budget";
+
+/** The stack's envelope; `report`s a missing one when `policy` is the one that reports it. */
+export function stackEnvelope(policy: string, resources: readonly PolicyResource[], report: ReportViolation): Envelope {
+  const env = envelopeOf(resources);
+  if (!env.ok && env.missing && policy === MISSING_ENVELOPE_REPORTER) report(`${policy} cannot be checked: ${env.problem}.`, env.resource?.urn);
+  return env;
+}
 
 const parsed = new Map<string, ReturnType<typeof validateSite>>();
 function validateCached(text: string) {
@@ -59,14 +81,16 @@ export const CONFIGMAP_TYPE = "kubernetes:core/v1:ConfigMap";
 
 /** True for the envelope ConfigMap's properties. */
 export function isEnvelope(type: string, props: unknown): boolean {
-  return type === CONFIGMAP_TYPE && (props as Props)?.metadata?.name === ENVELOPE_CONFIGMAP;
+  return type === CONFIGMAP_TYPE && (raw(props) as Props)?.metadata?.name === ENVELOPE_CONFIGMAP;
 }
 
 /** The site one envelope ConfigMap publishes, or why it cannot be used. */
 export function readEnvelope(resource: SeenResource): Envelope {
   const cm = resource;
   const stack = stackOfUrn(cm.urn);
-  const data = ((cm.props as Props).data ?? {}) as Record<string, unknown>;
+  const data = ((raw(cm.props) as Props).data ?? {}) as Record<string, unknown>;
+  const unknown = unknownPaths({ data });
+  if (unknown.length > 0) return { ok: false, problem: unknownMessage(`${ENVELOPE_CONFIGMAP}'s content`, unknown).replace(/\.$/, ""), resource: cm };
   if (data.schema !== ENVELOPE_SCHEMA) {
     return { ok: false, problem: `${ENVELOPE_CONFIGMAP} has schema ${JSON.stringify(data.schema)}, expected "${ENVELOPE_SCHEMA}"`, resource: cm };
   }
@@ -89,49 +113,147 @@ export function readEnvelope(resource: SeenResource): Envelope {
 export function envelopeOf(resources: readonly PolicyResource[]): Envelope {
   const found = resources.filter((r) => isEnvelope(r.type, r.props));
   if (found.length === 0) {
-    return { ok: false, problem: `no ${ENVELOPE_CONFIGMAP} ConfigMap among the stack's ${resources.length} resources (the SitePowerEnvelope component publishes it); the site's budgets cannot be checked` };
+    return { ok: false, missing: true, problem: `no ${ENVELOPE_CONFIGMAP} ConfigMap among the stack's ${resources.length} resources (the SitePowerEnvelope component publishes it); no budget of the site can be checked` };
   }
-  if (found.length > 1) return { ok: false, problem: `${found.length} ${ENVELOPE_CONFIGMAP} ConfigMaps in one stack; expected exactly one`, resource: found[1] };
+  if (found.length > 1) return { ok: false, missing: true, problem: `${found.length} ${ENVELOPE_CONFIGMAP} ConfigMaps in one stack; expected exactly one`, resource: found[1] };
   return readEnvelope(found[0]);
 }
 
-/** One resource that admits GPU nodes into a pool. */
+/** One resource that admits GPU nodes: into a pool (by the repower labels it gives them) or into none. */
 export interface Admission {
   resource: PolicyResource;
-  pool: string;
+  /** The pool its nodes are labelled into; undefined: GPU capacity outside every pool. */
+  pool?: string;
   sku?: string;
-  /** Nodes it admits at most. */
+  /** Nodes it admits at most (Infinity: unbounded). */
   nodes: number;
   /** What it is, for a message (made only when a message needs it). */
   what(): string;
+  /** Why it is GPU capacity, when it has no pool (e.g. "instance type p5.48xlarge"). */
+  why?: string;
+  /** Instance types it launches (node groups), to compare with the pool's. */
+  instanceTypes?: string[];
+  /** Properties the check needs that are unknown during preview. */
+  unknown?: string[];
 }
 
-const POOL = "repower.io/pool";
-const SKU = "repower.io/sku";
+type Res = PolicyResource;
+const str = (v: unknown): v is string => typeof v === "string";
 
-/** Every resource that admits GPU nodes, with the pool it admits them into and how many. */
+/** Launch templates with a GPU instance type, and which node groups or auto scaling groups use each. */
+function launchTemplates(resources: readonly Res[]) {
+  const lts = resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
+  const gpu = new Map<Res, string>();
+  for (const lt of lts) {
+    const t = (raw(lt.props) as Props).instanceType;
+    if (isGpuInstanceType(t)) gpu.set(lt, t);
+  }
+  /** The launch template a `launchTemplate` reference ({ id | name, version }) of `user` points at. */
+  const resolve = (user: Res, ref: Props | undefined, key: string): Res | undefined => {
+    if (ref === undefined || ref === null) return undefined;
+    const byDep = (user.propertyDependencies?.[key] ?? []).find((d) => d.type === "aws:ec2/launchTemplate:LaunchTemplate");
+    if (byDep) return byDep;
+    return lts.find((lt) => {
+      const p = raw(lt.props) as Props;
+      return (str(ref.name) && ref.name === p.name) || (str(ref.id) && ref.id === (p as Props).id);
+    });
+  };
+  return { gpu, resolve };
+}
+
+/**
+ * Every resource in the stack that admits GPU nodes, recognised by what it is
+ * (instance types, Karpenter requirements, SSM activations, the labels and
+ * taints it puts on nodes), with the pool it labels them into (if any) and how many.
+ */
 export function admissions(resources: readonly PolicyResource[]): Admission[] {
   const out: Admission[] = [];
+  const lt = launchTemplates(resources);
+  const usedLts = new Set<Res>();
   for (const r of resources) {
-    const p = r.props as Props;
+    const p = raw(r.props) as Props;
     switch (r.type) {
       case "aws:eks/nodeGroup:NodeGroup": {
-        const pool = p.labels?.[POOL] ?? p.tags?.[POOL];
-        if (pool === undefined) break;
-        out.push({ resource: r, pool, sku: p.labels?.[SKU], nodes: Number(p.scalingConfig?.maxSize ?? 0), what: () => `node group maxSize ${p.scalingConfig?.maxSize}` });
+        const labels = (p.labels ?? {}) as Record<string, unknown>;
+        const pool = labels[LABEL_POOL];
+        const types: string[] = Array.isArray(p.instanceTypes) ? p.instanceTypes.filter(str) : [];
+        const template = lt.resolve(r, p.launchTemplate, "launchTemplate");
+        if (template) usedLts.add(template);
+        const gpuType = types.find(isGpuInstanceType) ?? (template ? lt.gpu.get(template) : undefined);
+        const why = gpuType !== undefined ? `instance type ${gpuType}` : isGpuAmiType(p.amiType) ? `AMI type ${p.amiType}` : undefined;
+        if (pool === undefined && why === undefined) break;
+        const max = p.scalingConfig?.maxSize;
+        const unknown = unknownPaths({ labels, instanceTypes: p.instanceTypes, scalingConfig: { maxSize: max } });
+        out.push({
+          resource: r,
+          pool: str(pool) && !isUnknown(pool) ? pool : undefined,
+          sku: str(labels[LABEL_SKU]) ? (labels[LABEL_SKU] as string) : undefined,
+          nodes: Number(max ?? 0),
+          what: () => `node group maxSize ${max}`,
+          why,
+          instanceTypes: types,
+          ...(unknown.length ? { unknown } : {}),
+        });
+        break;
+      }
+      case "aws:autoscaling/group:Group": {
+        const refs: Res[] = [];
+        const a = lt.resolve(r, p.launchTemplate, "launchTemplate");
+        if (a) refs.push(a);
+        const mixed = p.mixedInstancesPolicy?.launchTemplate;
+        const b = lt.resolve(r, mixed?.launchTemplateSpecification, "mixedInstancesPolicy");
+        if (b) refs.push(b);
+        refs.forEach((x) => usedLts.add(x));
+        const overrides: string[] = (mixed?.overrides ?? []).map((o: Props) => o?.instanceType).filter(str);
+        const gpuType = overrides.find(isGpuInstanceType) ?? refs.map((x) => lt.gpu.get(x)).find(str);
+        if (gpuType === undefined) break;
+        out.push({ resource: r, nodes: Number(p.maxSize ?? Infinity), what: () => `auto scaling group maxSize ${p.maxSize}`, why: `instance type ${gpuType}` });
         break;
       }
       case "aws:ssm/activation:Activation": {
-        const pool = p.tags?.[POOL];
-        if (pool === undefined) break;
-        const limit = p.registrationLimit;
-        out.push({ resource: r, pool, nodes: limit === undefined ? Infinity : Number(limit), what: () => `SSM activation registrationLimit ${limit ?? "(none: unlimited)"}` });
+        const pool = p.tags?.[LABEL_POOL];
+        // RegistrationLimit defaults to 1 (AWS Systems Manager API Reference, CreateActivation).
+        const limit = p.registrationLimit ?? 1;
+        const unknown = unknownPaths({ registrationLimit: p.registrationLimit, tags: p.tags });
+        out.push({
+          resource: r,
+          pool: str(pool) && !isUnknown(pool) ? pool : undefined,
+          nodes: Number(limit),
+          what: () => `SSM activation registrationLimit ${limit}`,
+          why: "an SSM activation registers hybrid nodes",
+          ...(unknown.length ? { unknown } : {}),
+        });
+        break;
+      }
+      case "kubernetes:karpenter.sh/v1:NodePool":
+      case "kubernetes:karpenter.sh/v1beta1:NodePool": {
+        const tmpl = p.spec?.template ?? {};
+        const reqs: Requirement[] = Array.isArray(tmpl.spec?.requirements) ? tmpl.spec.requirements : [];
+        const labels = (tmpl.metadata?.labels ?? {}) as Record<string, unknown>;
+        const pool = labels[LABEL_POOL];
+        const unknown = unknownPaths({ requirements: tmpl.spec?.requirements, labels: tmpl.metadata?.labels, limits: p.spec?.limits });
+        const families = unknown.length ? ["(unknown)"] : karpenterGpuFamilies(reqs);
+        if (families.length === 0 && pool === undefined) break;
+        const gpus = Number(p.spec?.limits?.["nvidia.com/gpu"]);
+        out.push({
+          resource: r,
+          pool: str(pool) && !isUnknown(pool) ? pool : undefined,
+          sku: str(labels[LABEL_SKU]) ? (labels[LABEL_SKU] as string) : undefined,
+          // A NodePool's only bound is its limits; nvidia.com/gpu bounds GPUs, so nodes of at least one GPU.
+          nodes: Number.isFinite(gpus) ? gpus : Infinity,
+          what: () => `Karpenter NodePool${Number.isFinite(gpus) ? ` limited to ${gpus} GPUs` : " without an nvidia.com/gpu limit"}`,
+          why: `its requirements admit GPU instances (${families.slice(0, 6).join(", ")}${families.length > 6 ? ", …" : ""})`,
+          ...(unknown.length ? { unknown } : {}),
+        });
         break;
       }
       case "kubernetes:nfd.k8s-sigs.io/v1alpha1:NodeFeatureRule": {
         for (const rule of (p.spec?.rules ?? []) as Props[]) {
-          const pool = rule.labels?.[POOL];
-          if (pool === undefined) continue;
+          const pool = rule.labels?.[LABEL_POOL];
+          const template = typeof rule.labelsTemplate === "string" && /nvidia|repower\.io/.test(rule.labelsTemplate) ? "a labelsTemplate writing GPU labels" : undefined;
+          const extended = rule.extendedResources && Object.keys(rule.extendedResources).some((k) => k.startsWith("nvidia.com/")) ? "nvidia.com extended resources" : undefined;
+          const why = gpuMarking(rule.labels, rule.taints) ?? template ?? extended;
+          if (pool === undefined && why === undefined) continue;
           let names = 0;
           let unbounded = false;
           for (const mf of (rule.matchFeatures ?? []) as Props[]) {
@@ -139,20 +261,44 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
             if (mf.feature === "system.name" && nodename?.op === "In" && Array.isArray(nodename.value)) names += nodename.value.length;
             else unbounded = true;
           }
+          if ((rule.matchAny ?? []).length > 0) unbounded = true;
           const nodes = unbounded || names === 0 ? Infinity : names;
-          out.push({ resource: r, pool, sku: rule.labels?.[SKU], nodes, what: () => (unbounded ? "NodeFeatureRule matching nodes by more than their names" : `NodeFeatureRule naming ${names} nodes`) });
+          const unknown = unknownPaths(rule);
+          out.push({
+            resource: r,
+            pool: str(pool) && !isUnknown(pool) ? pool : undefined,
+            sku: str(rule.labels?.[LABEL_SKU]) ? rule.labels[LABEL_SKU] : undefined,
+            nodes,
+            what: () => (unbounded ? "NodeFeatureRule matching nodes by more than their names" : `NodeFeatureRule naming ${names} nodes`),
+            why: `it sets ${why} on the nodes it matches`,
+            ...(unknown.length ? { unknown } : {}),
+          });
         }
         break;
       }
-      case "kubernetes:core/v1:NodePatch": {
-        const metadata = p.metadata;
-        const labels = metadata?.labels;
-        const pool = labels?.[POOL];
-        if (pool === undefined) break;
-        out.push({ resource: r, pool, sku: labels[SKU], nodes: 1, what: () => `NodePatch of ${metadata.name}` });
+      case "kubernetes:core/v1:NodePatch":
+      case "kubernetes:core/v1:Node": {
+        const labels = p.metadata?.labels;
+        const pool = labels?.[LABEL_POOL];
+        const why = gpuMarking(labels, p.spec?.taints);
+        if (pool === undefined && why === undefined) break;
+        const unknown = unknownPaths({ labels, taints: p.spec?.taints });
+        out.push({
+          resource: r,
+          pool: str(pool) && !isUnknown(pool) ? pool : undefined,
+          sku: str(labels?.[LABEL_SKU]) ? labels[LABEL_SKU] : undefined,
+          nodes: 1,
+          what: () => `${r.type.endsWith("NodePatch") ? "NodePatch" : "Node"} of ${p.metadata?.name}`,
+          why: `it sets ${why} on node ${p.metadata?.name}`,
+          ...(unknown.length ? { unknown } : {}),
+        });
         break;
       }
     }
+  }
+  for (const [template, type] of lt.gpu) {
+    if (usedLts.has(template)) continue;
+    out.push({ resource: template, nodes: Infinity, what: () => `launch template with instance type ${type}`, why: `instance type ${type}, used by no node group of a planned pool in this stack` });
   }
   return out;
 }
