@@ -130,11 +130,9 @@ export function renderEnvelopeCommand(report: EnvelopeReport, p: Paint = makePai
   const ends = report.phases.filter((ph) => !ph.transient).length;
   const transients = report.phases.length - ends;
   const moments = `${ends} phase${ends === 1 ? "" : "s"}${transients ? ` and ${transients} transient${transients === 1 ? "" : "s"}` : ""}`;
-  const active = report.phases.find((ph) => ph.active);
-  const binding = active ? `; binding in ${active.name}: ${budgetLabel(active.binding)} ${active.binding.utilisationPercent === null ? "∞" : active.binding.utilisationPercent.toFixed(1)} %` : "";
   const verdict =
     broken.length === 0
-      ? p.green(`✓ ${report.stack}: every budget holds in ${moments}${binding}`)
+      ? p.green(`✓ ${report.stack}: every budget holds in ${moments}`)
       : p.red(`✗ ${report.stack}: ${count} budget${count === 1 ? "" : "s"} broken, in ${broken.join(", ")}`);
   return `${renderEnvelope(report, p)}\n\n${verdict}`;
 }

@@ -14,7 +14,7 @@ describe("repower envelope", () => {
     expect(r.stdout).toMatch(/h100-a: 512 nodes, room for 1,252 more \(≈ 12\.77 MW IT\)/);
     expect(r.stdout).toMatch(/h100-a: 1,536 nodes, room for 228 more/);
     expect(r.stdout).not.toMatch(/ kW \/ .* MW|\d{4,}\.\d+ kW/);
-    expect(r.stdout).toMatch(/\n\n✓ pecos-yard: every budget holds in 3 phases and 3 transients; binding in phase-1: cooling yard 70\.5 %\n$/);
+    expect(r.stdout).toMatch(/\n\n✓ pecos-yard: every budget holds in 3 phases and 3 transients\n$/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
 
