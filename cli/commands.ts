@@ -9,7 +9,7 @@ const STACK_USAGE = ["--stack <stack>", "--config-file <path>"];
 export const PREVIEW: CommandSpec = {
   name: "preview",
   summary: "run a site's program and policy pack offline, every phase checked",
-  usage: [...STACK_USAGE.map((s) => `preview ${s} [--json] [--out <dir>]`), "preview --all [--jobs <n>] [--json] [--out <dir>]"],
+  usage: [...STACK_USAGE.map((s) => `preview ${s} [--json] [--out <dir>]`), "preview --all [--jobs <n>] [--json] [--out <dir>]", "preview --stack <stack> --watch"],
   options: [
     { name: "stack", type: "string", value: "<stack>", help: "the stack whose file is stacks/Pulumi.<stack>.yaml" },
     { name: "config-file", type: "string", value: "<path>", help: "any stack config file (the stack is <x> of Pulumi.<x>.yaml)" },
@@ -17,6 +17,7 @@ export const PREVIEW: CommandSpec = {
     { name: "json", type: "boolean", help: "the report as JSON on stdout, nothing else there" },
     { name: "out", type: "string", value: "<dir>", help: "write manifests, report.md/.sarif/.json, junit.xml, envelope.svg/.png" },
     { name: "jobs", type: "string", value: "<n>", help: "worker processes for --all (default: the machine's cores)" },
+    { name: "watch", type: "boolean", help: "check one stack again on every change to its file (Ctrl-C stops)" },
   ],
   notes: [
     "Give exactly one of --stack, --config-file and --all. No cloud credentials, no Pulumi CLI,",

@@ -25,7 +25,7 @@ describe("help and version", () => {
 
   it("every command has --help, -h and `repower help <command>` with each of its options described", () => {
     const options: Record<string, string[]> = {
-      preview: ["--stack <stack>", "--config-file <path>", "--all", "--json", "--out <dir>", "--jobs <n>", "--help"],
+      preview: ["--stack <stack>", "--config-file <path>", "--all", "--json", "--out <dir>", "--jobs <n>", "--watch", "--help"],
       envelope: ["--stack <stack>", "--config-file <path>", "--json", "--help"],
     };
     for (const [cmd, opts] of Object.entries(options)) {
