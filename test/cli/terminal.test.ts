@@ -37,7 +37,7 @@ describe("at 80 columns in a terminal", () => {
     expect(colourAt(finding, "cooling-capacity")).toBe(39);
     const ok = s.coloured.find((l) => /site power .* ok$/.test(l.replace(/\u001b\[[\d;]*m/g, "")))!;
     expect(colourAt(ok, "ok")).toBe(32);
-    expect(s.lines.at(-1)).toMatch(/^✗ over: 1 failed, 0 advisory, 11 passed, 0 not applicable \(\d+ resources\)$/);
+    expect(s.lines.at(-1)).toMatch(/^✗ over: 1 failed, 0 advisory, 12 passed, 0 not applicable \(\d+ resources\)$/);
     expect(colourAt(s.coloured.at(-1)!, "✗ over: ")).toBe(RED);
     // The file's own line holds a temporary path; every other line fits.
     for (const line of s.joined.filter((l) => !l.includes(file))) expect([...line].length, line).toBeLessThanOrEqual(80);
