@@ -47,5 +47,22 @@ export const CATALOG: CommandSpec = {
   notes: ["A site's own entries go in repower:site.catalog (see the README)."],
 };
 
+export const PLAN: CommandSpec = {
+  name: "plan",
+  summary: "the best counts for every phase that the envelope allows",
+  usage: STACK_USAGE.map((s) => `plan ${s} [--objective gpu-mw|value] [--json] [--write] [--out <dir>]`),
+  options: [
+    { name: "stack", type: "string", value: "<stack>", help: "the stack whose file is stacks/Pulumi.<stack>.yaml" },
+    { name: "config-file", type: "string", value: "<path>", help: "any stack config file" },
+    { name: "objective", type: "string", value: "gpu-mw|value", help: "what to maximise (default gpu-mw)" },
+    { name: "json", type: "boolean", help: "the plan as JSON on stdout" },
+    { name: "write", type: "boolean", help: "put the plan into the stack file's phases" },
+    { name: "out", type: "string", value: "<dir>", help: "plan.json and the stack file with the plan" },
+    { name: "time-limit", type: "string", value: "<s>", help: "seconds the solver may take (default 60)" },
+    { name: "gap", type: "string", value: "<percent>", help: "stop within this much of the best (default 0.1, at most 1)" },
+  ],
+  notes: ["exit status: 0 a plan, 1 no plan satisfies every budget and bound, 2 invalid input"],
+};
+
 /** Every command, in the order `repower --help` lists them. */
-export const COMMANDS: CommandSpec[] = [PREVIEW, ENVELOPE, CATALOG];
+export const COMMANDS: CommandSpec[] = [PREVIEW, ENVELOPE, PLAN, CATALOG];

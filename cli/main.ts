@@ -9,14 +9,13 @@
  */
 import { SiteSpecError } from "../components/model/spec-errors";
 import { commandHelp, HelpRequested, overallHelp, parseCommandLine, UsageError } from "./command-line";
-import { CATALOG, COMMANDS, ENVELOPE, PREVIEW } from "./commands";
+import { CATALOG, COMMANDS, ENVELOPE, PLAN, PREVIEW } from "./commands";
 import { colourEnabled, paint } from "./format";
 import { problemsOf, renderInvalid } from "./invalid-input";
 import { stackRefs } from "./stack-args";
 import { VERSION } from "./version";
 
 export { UsageError };
-
 
 export const USAGE = overallHelp(COMMANDS, VERSION);
 
@@ -75,6 +74,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         io.stdout.write((spec ? commandHelp(spec) : USAGE) + "\n");
         return 0;
       }
+      case "plan":
+        parseCommandLine(PLAN, rest); // its help and errors in the voice of the others
+        // Loaded only for plan: it brings the solver.
+        return await (await import("./plan")).planCommand(rest, io);
       case "--help":
       case "-h":
         io.stdout.write(USAGE + "\n");
