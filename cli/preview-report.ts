@@ -3,7 +3,7 @@
  * policy pack's diagnostics, and where in the stack file each violation
  * comes from.
  */
-import { activePhase, envelopeRows, momentOf, type FieldPath, type LoadedStack, type PhaseRow, type Site } from "../components/model";
+import { activePhase, budgetViolations, envelopeRows, momentOf, type FieldPath, type LoadedStack, type PhaseRow, type Site } from "../components/model";
 import type { Diagnostic } from "./policy-client";
 
 export interface Violation {
@@ -14,6 +14,10 @@ export interface Violation {
   /** True when it concerns the transient into `phase`. */
   transient: boolean;
   message: string;
+  /** (v2) The budget it breaks, where it is a budget violation. */
+  budget?: { kind: string; name: string; used: number; limit: number; unit: "MW" | "kW" };
+  /** (v2) What would fix it. */
+  remedies?: string[];
   /** The resource it was reported on, if any. */
   urn?: string;
   /** Where in the stack file it comes from. */
@@ -85,6 +89,8 @@ export function violationPath(site: Site, policy: string, message: string, phase
 /** A report of a stack that was checked. */
 export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnostic[], resources: number): StackReport {
   const { site } = loaded;
+  // The budget and remedies of each budget violation, found by its message (the pack writes the same sentence).
+  const budgets = new Map(budgetViolations(site).map((v) => [v.message, { budget: v.budget, remedies: v.remedies }]));
   const violations: Violation[] = diagnostics
     .filter((d) => d.enforcementLevel === "mandatory" || d.enforcementLevel === "advisory")
     .map((d) => {
@@ -98,6 +104,7 @@ export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnosti
         phase,
         transient,
         message,
+        ...budgets.get(message),
         ...(d.urn ? { urn: d.urn } : {}),
         location: { file: loaded.file, path: ["repower:site", ...path].map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "["), line: pos.line, column: pos.column },
       };
