@@ -2,7 +2,19 @@
  * What a broken budget means and what would fix it, in words a site
  * engineer can act on: the moment, what was found, the limit, and the
  * smallest change that makes it fit (nodes to remove, a power cap, miners to
- * retire, nodes per rack).
+ * retire, nodes per rack, a zone to move to, no overlap).
+ *
+ * A remedy is a claim, so each is found by re-evaluating the moment with the
+ * change (not by a formula that could drift from the arithmetic) and carries
+ * the spec edits it stands for (`changes`; `applyChanges` makes them). It
+ * never proposes what the spec forbids: a cap outside the SKU's range or
+ * above its TDP, a rack-scale system's `nodesPerRack`, a rack-scale pool in
+ * partial racks, more miners than the fleet, retiring the fleet before the
+ * rollout, anything about a cloud pool. In a transient each load runs at the
+ * larger of its two phases' counts, so the edit lowers the larger side (the
+ * miners already in the phase before). Where no lever alone closes the gap,
+ * the first remedy says so and combines them: miners first, then nodes, or
+ * the same miners and a cap.
  *
  * Pure: no Pulumi here.
  */
