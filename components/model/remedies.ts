@@ -98,7 +98,7 @@ export type SpecChange =
   | { kind: "nodesPerRack"; pool: string; from: number; to: number }
   /** `gpuPools[pool].coolingZone = to`, or the mining block's. */
   | { kind: "zone"; load: "gpu" | "mining"; name: string; from: string; to: string }
-  /** The transient into `phase` is not run: `overlap: false` on that phase. */
+  /** The transient into `phase` is not run: `overlap: false` (the phase's own where it sets one, else the rollout's). */
   | { kind: "noOverlap"; phase: string };
 
 /** A fix: the sentence, and the spec edits it stands for. */
@@ -330,7 +330,7 @@ function sumRemedies(site: Site, scenario: Scenario, loads: readonly Load[], b: 
 
   if (scenario.transient) {
     const from = scenario.from === BEFORE_ROLLOUT ? "the fleet is retired" : `${scenario.from}'s retirements finish`;
-    out.push({ text: `set overlap: false on ${scenario.phase} so that ${from} before its GPUs draw power`, changes: [{ kind: "noOverlap", phase: scenario.phase }] });
+    out.push({ text: `set overlap: false so that ${from} before ${scenario.phase}'s GPUs draw power`, changes: [{ kind: "noOverlap", phase: scenario.phase }] });
   }
   return out;
 }
@@ -470,9 +470,13 @@ export function applyChanges<T>(spec: T, changes: readonly SpecChange[]): T {
       case "zone":
         find(c.load === "gpu" ? s.gpuPools : s.mining, c.name, c.load === "gpu" ? "GPU pool" : "mining block").coolingZone = c.to;
         break;
-      case "noOverlap":
-        find(s.rollout?.phases, c.phase, "phase").overlap = false;
+      case "noOverlap": {
+        // A phase's own overlap overrides the rollout's; where the phase does not set it, the rollout's is set.
+        const ph = find(s.rollout?.phases, c.phase, "phase");
+        if (ph.overlap !== undefined) ph.overlap = false;
+        else s.rollout.overlap = false;
         break;
+      }
     }
   }
   return s as T;

@@ -103,10 +103,10 @@ describe("no lever alone: a combination, said so", () => {
     expect(into2.remedies).toEqual([
       "no single change is enough: run 100 fewer miners of miners already in p1 (100 → 0) and remove 11 nodes of gpu in p2 (99 → 88)",
       "run 100 fewer miners of miners already in p1 (100 → 0) and cap gpu at 561 W per GPU",
-      "set overlap: false on p2 so that p1's retirements finish before its GPUs draw power",
+      "set overlap: false so that p1's retirements finish before p2's GPUs draw power",
     ]);
     expect(into2.message).not.toMatch(/or or/);
-    expect(into2.message).toMatch(/To fit: no single change is enough: .*; or run 100 fewer .* cap gpu at 561 W per GPU; or set overlap: false on p2 /);
+    expect(into2.message).toMatch(/To fit: no single change is enough: .*; or run 100 fewer .* cap gpu at 561 W per GPU; or set overlap: false so that /);
   });
   it("the transient into p1: the fleet before the rollout cannot be retired earlier; fewer nodes in p1 can", () => {
     // transient into p1: 100 × 3 + 80 × 10.2 = 1,116 kW against 900: remove 22 nodes (58 × 10.2 + 300 = 891.6; 21 nodes: 901.8)
@@ -116,7 +116,7 @@ describe("no lever alone: a combination, said so", () => {
     expect(into1.remedies).toEqual([
       "remove 22 nodes of gpu in p1 (80 → 58)",
       "cap gpu at 362 W per GPU",
-      "set overlap: false on p1 so that the fleet is retired before its GPUs draw power",
+      "set overlap: false so that the fleet is retired before p1's GPUs draw power",
     ]);
   });
   it("when nothing that runs can make room, it says the limit must rise and proposes no edit", () => {
