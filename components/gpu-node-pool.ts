@@ -264,13 +264,23 @@ export class GpuNodePool extends pulumi.ComponentResource {
               limits.length === 1 ? `${name}-activation` : `${name}-activation-${i + 1}`,
               {
                 name: physicalName(["repower", ...scope, pool.name, ...(limits.length === 1 ? [] : [String(i + 1)])]),
-                description: `repower ${site.name}/${pool.name}: ${limit} of ${count} hybrid nodes in phase ${site.rollout.activePhase}`,
+                // An explicit issue day is part of the description, so setting a new one replaces the activations (fresh codes).
+                description: `repower ${site.name}/${pool.name}: ${limit} of ${count} hybrid nodes in phase ${site.rollout.activePhase}${
+                  args.activationIssued !== undefined ? `, issued ${args.activationIssued.toISOString().slice(0, 10)}` : ""
+                }`,
                 iamRole: role.name,
                 registrationLimit: limit,
                 expirationDate,
                 tags,
               },
-              { ...fixed, dependsOn: gate, additionalSecretOutputs: ["activationCode"] },
+              {
+                ...fixed,
+                dependsOn: gate,
+                additionalSecretOutputs: ["activationCode"],
+                // Without an explicit issue day the expiry is counted from the day the activation is made;
+                // a later `pulumi up` on another day must not replace it (same input, no change).
+                ...(args.activationIssued === undefined ? { ignoreChanges: ["expirationDate"] } : {}),
+              },
             ),
         );
         new aws.eks.AccessEntry(`${name}-access`, { clusterName: cluster.name, principalArn: role.arn, type: "HYBRID_LINUX", tags }, parent);

@@ -98,6 +98,18 @@ describe("SSM activations (item 6)", () => {
     await expect(runStack("prairie-burst", { "repower:ssmActivationIssued": "2026-02-30" })).rejects.toThrow(/repower:ssmActivationIssued: must be a date YYYY-MM-DD/);
   });
 
+  it("a later pulumi up on another day changes no activation; a new issue day replaces them (fresh codes)", async () => {
+    // Default issue day: the expiry is counted from the day the activation is made, and ignored after.
+    const byDefault = one(prairie.resources, "aws:ssm/activation:Activation");
+    expect(byDefault.ignoreChanges).toEqual(["expirationDate"]);
+    // An explicit day is part of the description (a replace-on-change input of the activation), and nothing is ignored.
+    const run = await runStack("prairie-burst", { "repower:ssmActivationIssued": "2026-12-01" });
+    const explicit = one(run.resources, "aws:ssm/activation:Activation");
+    expect(explicit.ignoreChanges).toEqual([]);
+    expect(props(explicit).description).toContain("issued 2026-12-01");
+    expect(props(byDefault).description).not.toContain("issued");
+  });
+
   const cidrCases: [string, string, RegExp][] = [
     ["a public block", "10.80.0.0/16", /remoteNodeCIDRs\[0\]: "8\.8\.0\.0\/16" is not within an RFC 1918 range/],
     ["a block larger than /8", "10.80.0.0/16", /remoteNodeCIDRs\[0\]: "10\.0\.0\.0\/7" is larger than \/8/],
