@@ -20,6 +20,7 @@ export const USAGE = `usage:
     --json                                 the report as JSON on stdout, nothing else there
     --out <dir>                            rendered manifests, report.md, report.sarif, junit.xml, report.json, envelope.svg/png
     --jobs <n>                             worker processes for --all (default: the machine's cores)
+    --policy-pack-config <file>            policy settings (JSON, as pulumi preview's flag); never lowers a mandatory policy
   repower envelope --stack <stack>         the envelope of stacks/Pulumi.<stack>.yaml, per phase
   repower envelope --config-file <path>    the same for any stack config file
     --json                                 the report as JSON on stdout

@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { loadStackFile, SiteSpecError, type LoadedStack } from "../components/model";
 import { renderEnvelope } from "./envelope-report";
 import { colourEnabled, paint, type Paint } from "./format";
-import type { PolicyInfo, PolicyPackProcess } from "./policy-client";
+import { PolicyPackError, type PolicyInfo, type PolicyPackProcess } from "./policy-client";
+import { loadPolicyPackConfig } from "./policy-pack-config";
 import { failedReport, stackReport, type StackReport } from "./preview-report";
 import type { WorkerJob, WorkerMessage } from "./preview-worker";
 import type { RegisteredResource } from "./program-run";
@@ -162,6 +163,7 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
       json: { type: "boolean", default: false },
       out: { type: "string" },
       jobs: { type: "string" },
+      "policy-pack-config": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -185,21 +187,48 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
 
   let pack: PolicyPackProcess | undefined;
   let policies: PolicyInfo[] = [];
+  // A pack that crashes, hangs or answers garbage: one line, exit 2 (single stack and --all alike).
+  const packFailed = (e: unknown) => {
+    const first = (e as Error).message.split("\n")[0];
+    io.stderr.write(`repower: ${e instanceof PolicyPackError ? first : `the policy pack could not check the stacks: ${first}`}\n`);
+    return 2;
+  };
+  // --policy-pack-config: checked against the pack's policies and sent with Configure before any analysis.
+  const configFile = values["policy-pack-config"];
+  if (configFile !== undefined) {
+    try {
+      pack = await packStarting;
+      const config = loadPolicyPackConfig(configFile, (await pack.info()).policies);
+      await pack.configure(config);
+    } catch (e) {
+      if (e instanceof SiteSpecError) {
+        io.stderr.write(`repower: invalid policy pack config\n${e.message}\n`);
+        return 2;
+      }
+      return packFailed(e);
+    }
+  }
   // Asked as soon as the pack serves, beside the other calls. Not needed when no stack
   // could be checked and no reports are written: invalid input then exits without waiting.
   const needPack = valid.length > 0 || values.out !== undefined;
   const info = needPack ? packStarting.then((p) => p.info()) : Promise.resolve({ policies: [] as PolicyInfo[] });
   info.catch(() => undefined);
+  let failure: unknown;
   try {
+    // Never throws: a pack failure is kept (the first one) and the remaining stacks are not sent to the pack.
     const onResult = async (m: WorkerMessage) => {
       if (m.type === "done") return;
       const v = valid.find((x) => x.job.stack === m.stack)!;
-      if (m.type === "error") {
-        checked.set(m.stack, { report: failedReport(m.stack, m.file, m.invalid ? "invalid" : "error", m.message.replace(/^invalid site spec\n/, "")) });
-      } else {
-        pack ??= await packStarting;
-        const diags = await pack.diagnose(m.stack, m.resources);
-        checked.set(m.stack, { report: stackReport(v.loaded, diags, m.resources.length), run: { resources: m.resources, outputs: m.outputs }, loaded: v.loaded });
+      try {
+        if (m.type === "error") {
+          checked.set(m.stack, { report: failedReport(m.stack, m.file, m.invalid ? "invalid" : "error", m.message.replace(/^invalid site spec\n/, "")) });
+        } else if (failure === undefined) {
+          pack ??= await packStarting;
+          const diags = await pack.diagnose(m.stack, m.resources);
+          checked.set(m.stack, { report: stackReport(v.loaded, diags, m.resources.length), run: { resources: m.resources, outputs: m.outputs }, loaded: v.loaded });
+        }
+      } catch (e) {
+        failure ??= e;
       }
       tick();
     };
@@ -210,10 +239,10 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
         for (const v of valid) await onResult(await runJob(v.job));
       }
     }
+    if (failure !== undefined) throw failure;
     policies = (await info).policies;
   } catch (e) {
-    io.stderr.write(`repower: the policy pack could not check the stacks: ${(e as Error).message}\n`);
-    return 2;
+    return packFailed(e);
   }
 
   const ordered = files.map((f) => checked.get(f.stack)!);
