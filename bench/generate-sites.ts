@@ -78,3 +78,86 @@ export function writeStacks(dir: string, sites: Record<string, unknown>[]): stri
     return name;
   });
 }
+
+const date = (k: number) => new Date(Date.UTC(2027, 0, 1) + k * 30 * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A version 2 site at scale: a rollout of 50 dated phases over 5 substations
+ * (a grid step at phase 25, a substation's gas generation from phase 10, a
+ * standby genset), 40 cooling zones (5 mining yards, 35 direct-to-chip halls,
+ * 5 of them commissioned at phase 20), 60 static GPU pools and 5 itLoads,
+ * within every budget at every phase.
+ */
+export function v2Site(name: string): Record<string, unknown> {
+  const SUBS = 5;
+  const HALLS = 35;
+  const POOLS = 60;
+  const PHASES = 50;
+  const lateHall = (h: number) => h >= HALLS - 5;
+  const hallOf = (p: number) => p % HALLS;
+  const phase = (k: number) => `ph-${String(k).padStart(2, "0")}`;
+  const phases = Array.from({ length: PHASES }, (_, i) => {
+    const k = i + 1;
+    const gpu: Record<string, number> = {};
+    for (let p = 0; p < POOLS; p++) gpu[`pool-${String(p).padStart(2, "0")}`] = lateHall(hallOf(p)) && k < 20 ? 0 : 4 * Math.round((200 * k) / PHASES);
+    const mining: Record<string, number> = {};
+    for (let s = 0; s < SUBS; s++) mining[`yard-${s}`] = Math.round(10_000 * (1 - k / PHASES));
+    const it: Record<string, number> = {};
+    for (let s = 0; s < SUBS; s++) it[`fabric-${s}`] = Math.round((2 * k) / PHASES * 100) / 100;
+    return {
+      name: phase(k),
+      start: date(k),
+      ...(k === 25 ? { grid: { interconnectMW: 1100 } } : {}),
+      ...(k % 10 === 0 ? { overlap: true } : {}),
+      mining,
+      gpu,
+      it,
+    };
+  });
+  return {
+    name,
+    grid: { interconnectMW: 1000, firmMW: 700, reservePercent: 5, auxMW: 2 },
+    substations: Array.from({ length: SUBS }, (_, s) => ({ name: `sub-${s}`, voltageKV: 345, interconnectMW: 200, firmMW: 150 })),
+    generation: [
+      { name: "gas-0", type: "gas", capacityMW: 20, substation: "sub-0", inService: { from: phase(10) } },
+      { name: "solar-1", type: "solar", capacityMW: 30, substation: "sub-1" },
+      { name: "genset-2", type: "diesel", capacityMW: 10, standby: true, substation: "sub-2" },
+    ],
+    transformers: Array.from({ length: SUBS }, (_, s) => ({ name: `xfmr-${s}`, ratingMVA: 300, units: 2, redundancy: "N+1", substation: `sub-${s}` })),
+    coolingZones: [
+      ...Array.from({ length: SUBS }, (_, s) => ({ name: `yard-${s}`, type: "air", capacityMW: 60, units: 6, redundancy: "N+1", pue: 1.1, substation: `sub-${s}` })),
+      ...Array.from({ length: HALLS }, (_, h) => ({
+        name: `hall-${String(h).padStart(2, "0")}`,
+        type: "direct-to-chip",
+        capacityMW: 25,
+        units: 4,
+        redundancy: "N+1",
+        pue: 1.15,
+        substation: `sub-${h % SUBS}`,
+        ...(lateHall(h) ? { inService: { from: phase(20) } } : {}),
+      })),
+    ],
+    mining: Array.from({ length: SUBS }, (_, s) => ({ name: `yard-${s}`, model: "antminer-s21", units: 10_000, coolingZone: `yard-${s}` })),
+    gpuPools: Array.from({ length: POOLS }, (_, p) => ({
+      name: `pool-${String(p).padStart(2, "0")}`,
+      sku: "dgx-h100",
+      coolingZone: `hall-${String(hallOf(p)).padStart(2, "0")}`,
+      backend: { type: "static", nodeNamePrefix: `p${String(p).padStart(2, "0")}-` },
+    })),
+    itLoads: Array.from({ length: SUBS }, (_, s) => ({ name: `fabric-${s}`, coolingZone: `hall-${String(s).padStart(2, "0")}` })),
+    rollout: { activePhase: phase(1), overlap: false, phases },
+  };
+}
+
+/** The same site with one phase: its active phase's counts, the same equipment always in service. */
+export function onePhaseOf(site: Record<string, any>, name: string): Record<string, unknown> {
+  const active = (site.rollout.phases as Record<string, any>[]).find((p) => p.name === site.rollout.activePhase)!;
+  const strip = (xs: Record<string, any>[] | undefined) => xs?.map(({ inService: _drop, ...rest }) => rest);
+  return {
+    ...site,
+    name,
+    generation: strip(site.generation),
+    coolingZones: strip(site.coolingZones),
+    rollout: { activePhase: active.name, overlap: false, phases: [{ name: active.name, mining: active.mining, gpu: active.gpu, it: active.it }] },
+  };
+}

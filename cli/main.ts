@@ -24,6 +24,7 @@ export const USAGE = `usage:
   repower envelope --stack <stack>         the envelope of stacks/Pulumi.<stack>.yaml, per phase
   repower envelope --config-file <path>    the same for any stack config file
     --json                                 the report as JSON on stdout
+  repower catalog [--json]                 the built-in GPU systems and miners, every figure with its source
 
 exit status: 0 no mandatory policy fails (envelope: every budget holds), 1 one fails, 2 invalid input`;
 
@@ -58,6 +59,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     switch (command) {
       case "envelope":
         return envelopeCommand(rest, io);
+      case "catalog":
+        return (await import("./catalog-command")).catalogCommand(rest, io);
       case "preview":
         // Loaded only for preview: it brings the Pulumi SDK, gRPC and the chart library.
         return await (await import("./preview")).previewCommand(rest, io, (msg) => {

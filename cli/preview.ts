@@ -17,6 +17,17 @@ export async function previewCommand(args: string[], io: PreviewIo, usage: (msg:
   const pack = PolicyPackProcess.starting(POLICY_PACK_DIR);
   pack.ready.catch(() => undefined);
   try {
+    if (args.includes("--watch")) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { watchPreview } = require("./preview-watch") as typeof import("./preview-watch");
+      return await watchPreview(
+        args.filter((a) => a !== "--watch"),
+        io,
+        usage,
+        pack,
+        POLICY_PACK_DIR,
+      );
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runPreview } = require("./preview-run") as typeof import("./preview-run");
     return await runPreview(args, io, usage, pack.ready);

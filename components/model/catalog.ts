@@ -70,13 +70,31 @@ export interface Miner {
 const fig = (value: number, source: string, uncertain = false): Figure =>
   uncertain ? { value, source, uncertain } : { value, source };
 
-const DGX_H100 = "NVIDIA DGX H100 user guide (6 x 3.3 kW PSUs, 4+2)";
-const DGX_H200 = "NVIDIA DGX H200 user guide; H200 SXM TGP 700 W in MLCommons v4.1 results";
-const DGX_B200 = "NVIDIA DGX B200 user guide (6 x 3.3 kW PSUs, 5+1)";
-const GB200 = "NVIDIA DPS device specifications (compute tray 1,000-6,667 W)";
+// Sources. Primary (vendor user guides, datasheets, product briefs, NVIDIA's
+// own software) first; secondary figures carry `uncertain: true`.
+const DGX_H100 = "NVIDIA DGX H100/H200 user guide: 6 x 3.3 kW PSUs (4+2), 10.2 kW max";
+const DGX_H200 = "NVIDIA DGX H100/H200 user guide (10.2 kW max); H200 SXM TGP 700 W in MLCommons v4.1 results";
+const DGX_B200 = "NVIDIA DGX B200 user guide: 6 x 3.3 kW PSUs (5+1), 14.3 kW max";
+const DPS_GB200 =
+  "NVIDIA Dynamic Power Software device specifications, DGX_GB200: compute tray 1,000-6,667 W, GB200 GPU 200-1,200 W";
+const DGX_GB = "NVIDIA DGX GB rack scale systems user guide: 18 compute trays of 4 GPUs, 9 NVLink switch trays, power shelves a rack";
 const SMI = "nvidia-smi -pl accepts the board's min/max (one 700 W part reported 200-700 W)";
+const H100_SXM = "NVIDIA H100 datasheet: H100 SXM up to 700 W";
+const H100_PCIE = "NVIDIA H100 PCIe product brief PB-11133-001: maximum TDP 350 W";
+const L40S = "NVIDIA L40S datasheet: max power consumption 350 W";
 const RACK4 = "repower default: 4 servers a rack";
+const EIGHT = "repower default: an 8-GPU server (OEM servers of this GPU vary)";
 const ESTIMATE = "repower estimate: no vendor figure; override in repower:site.catalog";
+const B300_TDP = "secondary: B300 SXM in air-cooled 8-GPU systems 1,100 W (OEM reports); NVIDIA publishes system power only";
+const B300_SYS = "secondary: NVIDIA DGX B300 documentation as cited by press, 14.5 kW";
+const GB300_TDP = "secondary: Blackwell Ultra in GB300 NVL72 1,400 W (press, Morgan Stanley model); no DPS figure found";
+const GB300_TRAY =
+  "repower estimate: 4 x 1,400 W B300 + 2 x 420 W Grace (DPS Grace maximum) + NICs, DPUs and drives; racks quoted at 132-142 kW (secondary)";
+const NVL72_OVERHEAD =
+  "secondary: racks quoted at ~132 kW less 18 compute trays: 9 NVLink switch trays, 2 management ToR switches, power-shelf losses";
+const NVL72_LIQUID =
+  "secondary: CPUs, GPUs, NICs and NVLink switches cold-plated, the rest air-cooled (NVIDIA DGX GB user guide, MLCommons system notes); share ~85 %";
+const CAP_MIN_ASSUMED = "assumed from the H100/H200 and GB200 range (200 W); not published";
 
 /** The v2 fields of a server that is not rack-scale, in its air-cooled variant. */
 const AIR_SERVER = {
@@ -92,6 +110,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
   "dgx-h100": {
     id: "dgx-h100",
     description: "NVIDIA DGX H100, 8 x H100 SXM",
+    source: "NVIDIA DGX H100/H200 user guide (8U, air-cooled)",
     gpusPerNode: fig(8, DGX_H100),
     gpuTdpW: fig(700, DGX_H100),
     powerCapMinW: fig(200, SMI),
@@ -103,6 +122,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
   "dgx-h200": {
     id: "dgx-h200",
     description: "NVIDIA DGX H200, 8 x H200 SXM",
+    source: "NVIDIA DGX H100/H200 user guide (8U, air-cooled)",
     gpusPerNode: fig(8, DGX_H200),
     gpuTdpW: fig(700, DGX_H200),
     powerCapMinW: fig(200, SMI),
@@ -114,36 +134,103 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
   "dgx-b200": {
     id: "dgx-b200",
     description: "NVIDIA DGX B200, 8 x B200",
+    source: "NVIDIA DGX B200 user guide (10U, air-cooled)",
     gpusPerNode: fig(8, DGX_B200),
-    gpuTdpW: fig(1000, "secondary sources; NVIDIA publishes system power only", true),
-    powerCapMinW: fig(200, "assumed from the H100/H200 range; not published", true),
+    gpuTdpW: fig(1000, "secondary: HGX B200 configurable to 1,000 W a GPU; B200 TGP 1,000 W in MLCommons results", true),
+    powerCapMinW: fig(200, CAP_MIN_ASSUMED, true),
     powerCapMaxW: fig(1000, "assumed equal to the GPU TDP; not published", true),
     systemKW: fig(14.3, DGX_B200),
     nodesPerRack: fig(4, RACK4),
     ...AIR_SERVER,
   },
+  "dgx-b300": {
+    id: "dgx-b300",
+    description: "NVIDIA DGX B300, 8 x B300 (Blackwell Ultra)",
+    source: "NVIDIA DGX SuperPOD B300 reference architecture (air-cooled DGX B300, 4 a rack)",
+    gpusPerNode: fig(8, "NVIDIA DGX B300: 8 Blackwell Ultra GPUs"),
+    gpuTdpW: fig(1100, B300_TDP, true),
+    powerCapMinW: fig(200, CAP_MIN_ASSUMED, true),
+    powerCapMaxW: fig(1100, "assumed equal to the GPU TDP; not published", true),
+    systemKW: fig(14.5, B300_SYS, true),
+    nodesPerRack: fig(4, "NVIDIA DGX SuperPOD B300 reference architecture: four DGX B300 a rack, above 50 kW"),
+    ...AIR_SERVER,
+  },
   "gb200-nvl72": {
     id: "gb200-nvl72",
+    description: "NVIDIA GB200 NVL72 compute tray (4 GPUs, 2 Grace CPUs; 18 trays a rack)",
+    source: DGX_GB,
     vendor: "nvidia",
-    description: "NVIDIA GB200 NVL72 compute tray (4 GPUs; 18 trays a rack, ~120 kW a rack)",
-    gpusPerNode: fig(4, "NVIDIA GB200 NVL72: 4 GPUs per compute tray"),
-    gpuTdpW: fig(1200, "secondary sources disagree (1,000-1,200 W)", true),
-    powerCapMinW: fig(200, "not published", true),
-    powerCapMaxW: fig(1200, "assumed equal to the GPU TDP; not published", true),
-    systemKW: fig(6.667, GB200),
-    nodesPerRack: fig(18, "NVIDIA GB200 NVL72: 18 compute trays a rack (~120 kW a rack, secondary)"),
+    gpusPerNode: fig(4, DGX_GB),
+    gpuTdpW: fig(1200, DPS_GB200),
+    powerCapMinW: fig(200, DPS_GB200),
+    powerCapMaxW: fig(1200, DPS_GB200),
+    systemKW: fig(6.667, DPS_GB200),
+    nodesPerRack: fig(18, DGX_GB),
     rackScale: true,
-    rackOverheadKW: fig(12, "~132 kW a rack (secondary) less 18 compute trays of 6.667 kW: 9 NVLink switch trays, power shelves, ToR switches", true),
+    rackOverheadKW: fig(12, NVL72_OVERHEAD, true),
     cooling: "liquid",
-    liquidFraction: fig(0.85, "secondary: compute and switch trays cold-plated, NICs, drives and fans air-cooled", true),
+    liquidFraction: fig(0.85, NVL72_LIQUID, true),
+  },
+  "gb300-nvl72": {
+    id: "gb300-nvl72",
+    description: "NVIDIA GB300 NVL72 compute tray (4 Blackwell Ultra GPUs, 2 Grace CPUs; 18 trays a rack)",
+    source: DGX_GB,
+    vendor: "nvidia",
+    gpusPerNode: fig(4, DGX_GB),
+    gpuTdpW: fig(1400, GB300_TDP, true),
+    powerCapMinW: fig(200, "assumed equal to GB200's (NVIDIA DPS); not published", true),
+    powerCapMaxW: fig(1400, "assumed equal to the GPU TDP; not published", true),
+    systemKW: fig(7.2, GB300_TRAY, true),
+    nodesPerRack: fig(18, DGX_GB),
+    rackScale: true,
+    rackOverheadKW: fig(12, NVL72_OVERHEAD, true),
+    cooling: "liquid",
+    liquidFraction: fig(0.85, NVL72_LIQUID, true),
+  },
+  "hgx-h100": {
+    id: "hgx-h100",
+    description: "8-GPU OEM server on the NVIDIA HGX H100 baseboard (air-cooled)",
+    source: "NVIDIA HGX H100: 8 H100 SXM on one baseboard; OEM servers",
+    gpusPerNode: fig(8, "NVIDIA HGX H100 8-GPU baseboard"),
+    gpuTdpW: fig(700, H100_SXM),
+    powerCapMinW: fig(200, SMI),
+    powerCapMaxW: fig(700, SMI),
+    systemKW: fig(10.2, "taken as the DGX H100's 10.2 kW on the same baseboard; OEM servers vary with CPUs, NICs and PSUs", true),
+    nodesPerRack: fig(4, RACK4),
+    ...AIR_SERVER,
+  },
+  "hgx-h200": {
+    id: "hgx-h200",
+    description: "8-GPU OEM server on the NVIDIA HGX H200 baseboard (air-cooled)",
+    source: "NVIDIA HGX H200: 8 H200 SXM on one baseboard; OEM servers",
+    gpusPerNode: fig(8, "NVIDIA HGX H200 8-GPU baseboard"),
+    gpuTdpW: fig(700, "H200 SXM TGP 700 W in MLCommons v4.1 results"),
+    powerCapMinW: fig(200, SMI),
+    powerCapMaxW: fig(700, SMI),
+    systemKW: fig(10.2, "taken as the DGX H200's 10.2 kW on the same baseboard; OEM servers vary with CPUs, NICs and PSUs", true),
+    nodesPerRack: fig(4, RACK4),
+    ...AIR_SERVER,
+  },
+  "hgx-b200": {
+    id: "hgx-b200",
+    description: "8-GPU OEM server on the NVIDIA HGX B200 baseboard (air-cooled)",
+    source: "NVIDIA HGX B200: 8 B200 on one baseboard; OEM servers",
+    gpusPerNode: fig(8, "NVIDIA HGX B200 8-GPU baseboard"),
+    gpuTdpW: fig(1000, "secondary: HGX B200 configurable to 1,000 W a GPU; B200 TGP 1,000 W in MLCommons results", true),
+    powerCapMinW: fig(200, CAP_MIN_ASSUMED, true),
+    powerCapMaxW: fig(1000, "assumed equal to the GPU TDP; not published", true),
+    systemKW: fig(14.3, "taken as the DGX B200's 14.3 kW on the same baseboard; OEM servers vary with CPUs, NICs and PSUs", true),
+    nodesPerRack: fig(4, RACK4),
+    ...AIR_SERVER,
   },
   "h100-pcie": {
     id: "h100-pcie",
     description: "8 x H100 PCIe server",
-    gpusPerNode: fig(8, "H100 PCIe product brief"),
-    gpuTdpW: fig(350, "H100 PCIe product brief"),
+    source: H100_PCIE,
+    gpusPerNode: fig(8, EIGHT),
+    gpuTdpW: fig(350, H100_PCIE),
     powerCapMinW: fig(200, "not published", true),
-    powerCapMaxW: fig(350, "H100 PCIe product brief (board power)"),
+    powerCapMaxW: fig(350, H100_PCIE),
     systemKW: fig(5.0, ESTIMATE, true),
     nodesPerRack: fig(4, RACK4),
     ...AIR_SERVER,
@@ -151,21 +238,23 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
   "l40s": {
     id: "l40s",
     description: "8 x L40S server",
-    gpusPerNode: fig(8, "secondary"),
-    gpuTdpW: fig(350, "secondary", true),
+    source: L40S,
+    gpusPerNode: fig(8, EIGHT),
+    gpuTdpW: fig(350, L40S),
     powerCapMinW: fig(200, "not published", true),
-    powerCapMaxW: fig(350, "secondary", true),
+    powerCapMaxW: fig(350, L40S),
     systemKW: fig(4.8, ESTIMATE, true),
     nodesPerRack: fig(4, RACK4),
     ...AIR_SERVER,
   },
   "mi300x": {
     id: "mi300x",
-    description: "8 x AMD MI300X server",
-    gpusPerNode: fig(8, "secondary"),
-    gpuTdpW: fig(750, "secondary", true),
+    description: "8 x AMD Instinct MI300X server (OAM)",
+    source: "AMD Instinct MI300X platform: 8 OAM modules",
+    gpusPerNode: fig(8, "AMD Instinct MI300X platform: 8 OAM modules a server"),
+    gpuTdpW: fig(750, "secondary: AMD's launch footnote, 750 W a module, as reported by press", true),
     powerCapMinW: fig(300, "not published", true),
-    powerCapMaxW: fig(750, "secondary", true),
+    powerCapMaxW: fig(750, "secondary: equal to the board power", true),
     systemKW: fig(10.0, ESTIMATE, true),
     nodesPerRack: fig(4, RACK4),
     ...AIR_SERVER,
@@ -174,6 +263,7 @@ export const GPU_SYSTEMS: Readonly<Record<string, GpuSystem>> = {
 };
 
 const LISTINGS = "reseller listings";
+const BITMAIN = (jth: number) => `secondary: Bitmain's published ${jth} J/TH as listed by resellers (+/- 5 % bins)`;
 
 /** The built-in ASIC miners, keyed by id (vendor and reseller figures, +/- 5 % bins). */
 export const MINERS: Readonly<Record<string, Miner>> = {
@@ -182,6 +272,13 @@ export const MINERS: Readonly<Record<string, Miner>> = {
     description: "Bitmain Antminer S19j Pro",
     hashrateTHs: fig(100, LISTINGS),
     wattsPerUnit: fig(3050, LISTINGS),
+    cooling: "air",
+  },
+  "antminer-s19k-pro": {
+    id: "antminer-s19k-pro",
+    description: "Bitmain Antminer S19k Pro",
+    hashrateTHs: fig(120, LISTINGS, true),
+    wattsPerUnit: fig(2760, BITMAIN(23), true),
     cooling: "air",
   },
   "antminer-s19-xp": {
@@ -194,8 +291,15 @@ export const MINERS: Readonly<Record<string, Miner>> = {
   "antminer-s21": {
     id: "antminer-s21",
     description: "Bitmain Antminer S21",
-    hashrateTHs: fig(200, "reviews"),
+    hashrateTHs: fig(200, "reviews; Bitmain's 200 TH/s at 17.5 J/TH"),
     wattsPerUnit: fig(3500, "reviews; listings vary 3,200-3,550 W", true),
+    cooling: "air",
+  },
+  "antminer-s21-pro": {
+    id: "antminer-s21-pro",
+    description: "Bitmain Antminer S21 Pro",
+    hashrateTHs: fig(234, LISTINGS, true),
+    wattsPerUnit: fig(3510, BITMAIN(15), true),
     cooling: "air",
   },
   "antminer-s21-xp": {
@@ -208,9 +312,17 @@ export const MINERS: Readonly<Record<string, Miner>> = {
   "antminer-s21-hyd": {
     id: "antminer-s21-hyd",
     description: "Bitmain Antminer S21 Hydro",
+    source: "Bitmain: Hydro models are water-cooled",
     hashrateTHs: fig(335, "listings"),
     wattsPerUnit: fig(5360, "listings"),
     cooling: "hydro",
+  },
+  "antminer-t21": {
+    id: "antminer-t21",
+    description: "Bitmain Antminer T21",
+    hashrateTHs: fig(190, LISTINGS, true),
+    wattsPerUnit: fig(3610, BITMAIN(19), true),
+    cooling: "air",
   },
   "whatsminer-m50s": {
     id: "whatsminer-m50s",

@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { GPU_SYSTEMS, MINERS, parseStackText, siteCatalog, SiteSpecError, type CatalogSpec } from "../../components/model";
-import { exampleText, lineOf, replaceOnce } from "../helpers/stacks";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { exampleText, lineOf, replaceOnce, ROOT } from "../helpers/stacks";
 
 const FILE = "stacks/Pulumi.edited.yaml";
 
@@ -308,6 +310,19 @@ describe("catalog entries a site may write", () => {
     expect(cat.miners["my-miner"].cooling).toBe("air");
   });
 
+  it("the README's example of custom entries is valid", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const block = /\*\*Custom entries\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const text = replaceOnce(exampleText("pecos-yard"), "    cluster:\n", `${block}    cluster:\n`);
+    const cat = parseStackText(text, FILE).site.catalog;
+    expect(cat.gpuSystems["b200-dlc"]).toMatchObject({ cooling: "liquid", rackScale: false, vendor: "nvidia" });
+    expect(cat.gpuSystems["b200-dlc"].liquidFraction.value).toBe(0.8);
+    expect(cat.gpuSystems["b200-dlc"].systemKW).toEqual({ value: 14.3, source: "OEM datasheet", uncertain: true });
+    expect(cat.gpuSystems["b200-dlc"].gpuTdpW.source).toBe("vendor quote Q-1234");
+    expect(cat.miners["s21-immersion"]).toMatchObject({ cooling: "immersion", wattsPerUnit: { value: 3300 } });
+  });
+
   it("a valid custom system is usable by a pool", () => {
     const text = replaceOnce(withCatalog(NEW_SYSTEM), "sku: dgx-b200", "sku: my-server");
     const loaded = parseStackText(text, FILE);
@@ -316,6 +331,30 @@ describe("catalog entries a site may write", () => {
 });
 
 describe("unknown ids", () => {
+  it("gb300-nvl72 is a built-in id", () => {
+    const text = replaceOnce(exampleText("pecos-yard"), "sku: dgx-b200", "sku: gb300-nvl72");
+    // Whatever else this edit breaks (cooling, racks), the SKU itself is known.
+    let message = "";
+    try {
+      parseStackText(text, FILE);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toMatch(/unknown GPU system/);
+  });
+
+  it("an unknown GPU system lists the nearest of its kind and points to repower catalog", () => {
+    const text = replaceOnce(exampleText("pecos-yard"), "sku: dgx-b200", "sku: gb400");
+    const err = errorsOf(text);
+    const hit = err.message.split("\n").find((l) => l.includes("repower:site.gpuPools[1].sku:"));
+    expect(hit).toBeDefined();
+    expect(hit!.startsWith(`${FILE}:${lineOf(text, "sku: gb400")}:`)).toBe(true);
+    expect(hit).toMatch(/unknown GPU system "gb400"; nearest known: "gb200-nvl72", "gb300-nvl72", /);
+    expect(hit).toMatch(/`repower catalog`/);
+    expect(hit).not.toMatch(/did you mean/);
+    expect(hit).not.toMatch(/antminer/);
+  });
+
   it("an unknown miner lists the nearest miners only", () => {
     const text = replaceOnce(exampleText("pecos-yard"), "model: antminer-s21 ", "model: antminer-s23 ");
     const err = errorsOf(text);

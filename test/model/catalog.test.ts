@@ -12,6 +12,13 @@ const figuresOf = (o: object): [string, Figure][] =>
   Object.entries(o).filter((e): e is [string, Figure] => typeof e[1] === "object" && e[1] !== null && "value" in e[1]);
 
 describe("the built-in catalog", () => {
+  it("has every id the contract lists", () => {
+    const systems = ["dgx-h100", "dgx-h200", "dgx-b200", "dgx-b300", "gb200-nvl72", "gb300-nvl72", "hgx-h100", "hgx-h200", "hgx-b200", "h100-pcie", "l40s", "mi300x"];
+    const miners = ["antminer-s19j-pro", "antminer-s19k-pro", "antminer-s19-xp", "antminer-s21", "antminer-s21-pro", "antminer-s21-xp", "antminer-s21-hyd", "antminer-t21", "whatsminer-m50s", "whatsminer-m60s"];
+    for (const id of systems) expect(GPU_SYSTEMS[id]?.id, id).toBe(id);
+    for (const id of miners) expect(MINERS[id]?.id, id).toBe(id);
+  });
+
   it("keys every entry by its own id", () => {
     for (const [k, v] of Object.entries(GPU_SYSTEMS)) expect(v.id).toBe(k);
     for (const [k, v] of Object.entries(MINERS)) expect(v.id).toBe(k);
@@ -56,10 +63,44 @@ describe("the built-in catalog", () => {
     }
   });
 
-  it("GB200 NVL72 is a liquid-cooled rack-scale system of 18 trays with per-rack overhead", () => {
-    const g = GPU_SYSTEMS["gb200-nvl72"];
-    expect([g.cooling, g.rackScale, g.nodesPerRack.value, g.gpusPerNode.value, g.vendor]).toEqual(["liquid", true, 18, 4, "nvidia"]);
-    expect(g.rackOverheadKW.value).toBeGreaterThan(0);
+  for (const id of ["gb200-nvl72", "gb300-nvl72"]) {
+    it(`${id} is a liquid-cooled rack-scale system of 18 trays with per-rack overhead`, () => {
+      const g = GPU_SYSTEMS[id];
+      expect([g.cooling, g.rackScale, g.nodesPerRack.value, g.gpusPerNode.value, g.vendor]).toEqual(["liquid", true, 18, 4, "nvidia"]);
+      expect(g.rackOverheadKW.value).toBeGreaterThan(0);
+      expect(g.liquidFraction.value).toBeGreaterThan(0.5);
+      expect(g.liquidFraction.value).toBeLessThan(1);
+    });
+  }
+
+  it("only the NVL72 systems are rack-scale or liquid", () => {
+    for (const s of systems) expect([s.id, s.rackScale, s.cooling === "liquid"]).toEqual([s.id, /nvl72$/.test(s.id), /nvl72$/.test(s.id)]);
+  });
+
+  it("keeps the version 1 figures of the version 1 ids", () => {
+    const v1: Record<string, [number, number, number, number, number, number]> = {
+      "dgx-h100": [8, 700, 200, 700, 10.2, 4],
+      "dgx-h200": [8, 700, 200, 700, 10.2, 4],
+      "dgx-b200": [8, 1000, 200, 1000, 14.3, 4],
+      "gb200-nvl72": [4, 1200, 200, 1200, 6.667, 18],
+      "h100-pcie": [8, 350, 200, 350, 5.0, 4],
+      l40s: [8, 350, 200, 350, 4.8, 4],
+      mi300x: [8, 750, 300, 750, 10.0, 4],
+    };
+    for (const [id, want] of Object.entries(v1)) {
+      const s = GPU_SYSTEMS[id];
+      expect([s.gpusPerNode, s.gpuTdpW, s.powerCapMinW, s.powerCapMaxW, s.systemKW, s.nodesPerRack].map((f) => f.value), id).toEqual(want);
+    }
+    const miners: Record<string, [number, number]> = {
+      "antminer-s19j-pro": [100, 3050],
+      "antminer-s19-xp": [140, 3010],
+      "antminer-s21": [200, 3500],
+      "antminer-s21-xp": [270, 3645],
+      "antminer-s21-hyd": [335, 5360],
+      "whatsminer-m50s": [126, 3276],
+      "whatsminer-m60s": [180, 3420],
+    };
+    for (const [id, want] of Object.entries(miners)) expect([MINERS[id].hashrateTHs.value, MINERS[id].wattsPerUnit.value], id).toEqual(want);
   });
 
   it("version 1 servers keep rackOverheadKW 0", () => {
