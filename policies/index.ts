@@ -4,6 +4,7 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { coolingCapacity } from "./cooling-capacity";
+import { coolingCompatibility } from "./cooling-compatibility";
 import { devicePluginConfigValid } from "./device-plugin-config-valid";
 import { feedContinuousLoad } from "./feed-continuous-load";
 import { firmPowerBudget } from "./firm-power-budget";
@@ -26,6 +27,7 @@ new PolicyPack("repower", {
     transformerCapacity,
     feedContinuousLoad,
     coolingCapacity,
+    coolingCompatibility,
     rackDensity,
     rolloutTransientBudget,
     powerCapRange,

@@ -1,10 +1,13 @@
 /**
  * power-cap-range: every pool's per-GPU power cap (`powerCapWatts`) lies
  * within its SKU's range. A cap the driver rejects leaves the GPUs at full
- * power while the budgets assume the cap. (That the cap is enforced on the
- * pool's nodes, and at that value, is pool-matches-spec's check.)
+ * power while the budgets assume the cap. The budgets count an out-of-range
+ * cap at the nearest cap in range (contract, "Arithmetic"), and the message
+ * suggests exactly that cap, so following it changes no budget. This policy
+ * alone reports the out-of-range cap (one cause, one violation); that the
+ * cap is enforced on the pool's nodes is pool-matches-spec's check.
  */
-import type { GpuPool } from "../components/model";
+import { effectiveCapW, type GpuPool } from "../components/model";
 import { envelopePolicy } from "./budget-policy";
 
 export const capRange = (p: GpuPool) =>
@@ -22,7 +25,12 @@ export const powerCapRange = envelopePolicy(
   (site, report) => {
     for (const pool of site.gpuPools) {
       if (pool.powerCapWatts === undefined || capInRange(pool, pool.powerCapWatts)) continue;
-      report(`pool ${pool.name}: powerCapWatts ${pool.powerCapWatts} W is outside ${pool.sku}'s range ${capRange(pool)}. Set a cap within it; a cap the driver rejects leaves the GPUs at full power.`);
+      // The nearest cap in range, held to TDP: what the budgets already count.
+      const nearest = effectiveCapW(pool);
+      report(
+        `pool ${pool.name}: powerCapWatts ${pool.powerCapWatts} W is outside ${pool.sku}'s range ${capRange(pool)}. ` +
+          `Set powerCapWatts to ${nearest} W (the nearest cap in range, which the budgets already count); a cap the driver rejects leaves the GPUs at full power.`,
+      );
     }
   },
 );

@@ -33,8 +33,8 @@ describe("exit status and output", () => {
     const r = repower(["preview", "--stack", "red-hills"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/rebuild {2}\[active\]/);
-    expect(r.stdout).toMatch(/rack density gb200 +120\.0 kW \/ +140\.0 kW +85\.7 % +ok/);
-    expect(r.stdout).toMatch(/✓ red-hills: no mandatory policy fails \(\d+ resources checked\)/);
+    expect(r.stdout).toMatch(/rack density gb200 +132\.0 kW \/ +140\.0 kW +94\.3 % +high/); // 18 × 6.667 + 12 kW of switch trays and power shelves
+    expect(r.stdout).toMatch(/✓ red-hills: no mandatory policy fails \(\d+ resources checked[,)]/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal
   });
 
@@ -149,7 +149,7 @@ describe("--out", () => {
     const suites = [doc.testsuites.testsuite].flat();
     const over = suites.find((s: Record<string, string>) => s["@_name"] === "over");
     const cases = [over.testcase].flat();
-    expect(cases).toHaveLength(12 * 3); // 12 policies × 3 phases
+    expect(cases).toHaveLength(13 * 3); // 13 policies × 3 phases
     const failed = cases.filter((c: Record<string, unknown>) => c.failure !== undefined).map((c: Record<string, string>) => c["@_name"]);
     expect(failed).toEqual(["cooling-capacity @ phase-2", "cooling-capacity @ phase-3"]);
   });

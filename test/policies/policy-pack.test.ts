@@ -37,6 +37,7 @@ const CONTRACT: [string, string][] = [
   ["transformer-capacity", "mandatory"],
   ["feed-continuous-load", "mandatory"],
   ["cooling-capacity", "mandatory"],
+  ["cooling-compatibility", "mandatory"],
   ["rack-density", "mandatory"],
   ["rollout-transient-budget", "mandatory"],
   ["power-cap-range", "mandatory"],
@@ -142,7 +143,7 @@ describe("the other policies", () => {
   it("power-cap-range: 199 W is below the H100's 200 W; 200 W is in range", async () => {
     const ds = await check(site({ powerCapWatts: 199 }));
     expect(of(ds, "power-cap-range").map((d) => d.message)).toEqual([
-      "pool gpu: powerCapWatts 199 W is outside dgx-h100's range 200–700 W. Set a cap within it; a cap the driver rejects leaves the GPUs at full power.",
+      "pool gpu: powerCapWatts 199 W is outside dgx-h100's range 200–700 W. Set powerCapWatts to 200 W (the nearest cap in range, which the budgets already count); a cap the driver rejects leaves the GPUs at full power.",
     ]);
     // One cause, one violation: the DaemonSet applies the spec's own (wrong) value, which is not drift.
     expect(of(ds, "pool-matches-spec")).toEqual([]);
