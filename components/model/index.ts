@@ -14,3 +14,5 @@ export * from "./envelope-summary";
 export * from "./remedies";
 export * from "./cooling-compatibility";
 export * from "./published-names";
+export * from "./gpu-vendor";
+export * from "./remote-networks";
