@@ -62,11 +62,19 @@ describe("an unknown that hides what must be checked is a mandatory violation sa
 
   it("a node group's maxSize computed from another resource's output", async () => {
     const ds = await previewOf(prairie, "prairie-burst", (rs) => {
-      (rs.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")!.properties as any).scalingConfig.maxSize = UNKNOWN;
+      (rs.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && (r.properties as any).labels?.["repower.io/pool"] === "burst-p5")!.properties as any).scalingConfig.maxSize = UNKNOWN;
     });
     expect(ds.map((d) => [d.policyName, d.message])).toEqual([
       ["pool-matches-spec", expect.stringMatching(/^How many GPU nodes prairie-burst-burst-p5-nodegroup admits, and into which pool, cannot be decided during preview: scalingConfig\.maxSize is unknown until the update/)],
     ]);
+  });
+
+  it("a node group whose instance types and labels are unknown cannot be passed over as CPU capacity", async () => {
+    const ds = await previewOf(prairie, "prairie-burst", (rs) => {
+      const ng = rs.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && (r.properties as any).labels?.["repower.io/role"] === "system")!;
+      (ng.properties as any).instanceTypes = UNKNOWN;
+    });
+    expect(ds.map((d) => [d.policyName, d.message])).toEqual([["pool-matches-spec", expect.stringMatching(/^How many GPU nodes .+ admits, and into which pool, cannot be decided during preview: instanceTypes is unknown/)]]);
   });
 
   it("an SSM activation's registration limit", async () => {
