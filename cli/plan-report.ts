@@ -43,7 +43,7 @@ export function renderPlan(v: PlanView, p: Paint = makePaint(false)): string {
   out.push(p.bold(v.site) + p.dim(` (stack ${v.stack}, ${v.file})`));
   if (!r.feasible) {
     out.push("");
-    out.push(...wrapText(p.red("no plan") + ": ", r.message, 2));
+    out.push(...wrapText("", r.message.replace(/^no plan/, p.red("no plan")), 2));
     out.push(`  phase   ${r.conflict.phase}${r.conflict.transient ? " (the transient into it)" : ""}`);
     out.push(`  budget  ${r.conflict.budget}`);
     out.push(`  bound   ${r.conflict.bound ?? "none (the budget breaks with every bound relaxed)"}`);

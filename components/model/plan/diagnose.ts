@@ -110,13 +110,13 @@ export async function diagnose(ls: LinearSite, bounds: PlanBounds, weights: numb
   let message: string;
   if (bound !== null) {
     message =
-      `no plan satisfies every budget and bound: at ${at}, ${row.name} is at least ${overText} ` +
+      `no plan satisfies every budget and bound: at ${at}, the ${row.name} budget is at least ${overText} ` +
       `while ${bound.block} keeps ${bound.units} units running (${bound.path}${relaxed.length > 1 ? `, with ${relaxed.length - 1} other bound${relaxed.length > 2 ? "s" : ""} of plan:` : ""}); lower it or add capacity by ${ls.phases[k]}`;
   } else {
     const fleet = mo.transient && k === 0 ? "; in this transient the whole mining fleet still runs (before the rollout)" : "";
     const room = rowRoom(row, 0);
     const fixedOnly = room < 0 ? " with no GPU nodes and no miners it can retire" : "";
-    message = `no plan satisfies every budget: at ${at}, ${row.name} is at least ${overText}${fixedOnly}${fleet}`;
+    message = `no plan satisfies every budget: at ${at}, the ${row.name} budget is at least ${overText}${fixedOnly}${fleet}`;
   }
   return { phase: ls.phases[k], transient: mo.transient, budget: row.name, bound: bound?.path ?? null, bounds: relaxed, over: worst.over, limit: row.limit, unit: row.unit, message };
 }
