@@ -63,7 +63,10 @@ export function renderPlan(v: PlanView, p: Paint = makePaint(false)): string {
     for (const reason of r.current.reasons.slice(0, 3)) out.push(...wrapText("  - ", reason, 4));
     if (r.current.reasons.length > 3) out.push(`  - and ${r.current.reasons.length - 3} more`);
   }
-  for (const h of r.held) out.push(...wrapText(`held at 0: ${h.pool} in ${h.phases.join(", ")}: `, h.reason, 2));
+  for (const h of r.held) {
+    const what = h.kind === "pool" ? `held at 0: pool ${h.name} in ${h.phases.join(", ")}: ` : `retired: mining block ${h.name}: `;
+    out.push(...wrapText(what, h.reason, 2));
+  }
   r.phases.forEach((ph, k) => {
     out.push("");
     const when = ph.start !== undefined ? ` ${ph.start} (${v.weights[k]} d)` : "";
