@@ -17,6 +17,7 @@ export const PREVIEW: CommandSpec = {
     { name: "json", type: "boolean", help: "the report as JSON on stdout, nothing else there" },
     { name: "out", type: "string", value: "<dir>", help: "write manifests, report.md/.sarif/.json, junit.xml, envelope.svg/.png" },
     { name: "jobs", type: "string", value: "<n>", help: "worker processes for --all (default: the machine's cores)" },
+    { name: "policy-pack-config", type: "string", value: "<file>", help: "policy settings (JSON, as pulumi preview's flag); never lowers a mandatory policy" },
     { name: "watch", type: "boolean", help: "check one stack again on every change to its file (Ctrl-C stops)" },
   ],
   notes: [

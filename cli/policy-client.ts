@@ -111,14 +111,44 @@ function toDiagnostics(list: any[]): Diagnostic[] {
   });
 }
 
+/**
+ * The policy pack failed: it crashed, did not answer in time, or answered
+ * something that is not the Analyzer protocol. `message` is one line that
+ * says which, and what the pack last wrote to stderr.
+ */
+export class PolicyPackError extends Error {
+  override readonly name = "PolicyPackError";
+}
+
+/** The last non-empty line of a pack's stderr, for a one-line message. */
+function lastLine(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? "";
+  return last.length > 200 ? `${last.slice(0, 197)}...` : last;
+}
+const said = (stderr: string) => (lastLine(stderr) ? ` (its stderr: ${lastLine(stderr)})` : "");
+
+/** Milliseconds the pack may take to answer one call (`REPOWER_POLICY_PACK_TIMEOUT_MS`, default 300 000). */
+export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.REPOWER_POLICY_PACK_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 300_000;
+}
+
 /** A running policy pack and a gRPC client to it. */
 export class PolicyPackProcess {
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exitWaiters = new Set<() => void>();
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
     private readonly client: any,
     private readonly stderr: () => string,
-  ) {}
+  ) {
+    child.once("exit", (code, signal) => {
+      this.exited = { code, signal };
+      for (const w of this.exitWaiters) w();
+    });
+  }
 
   /** Starts the pack in `packDir` exactly as the engine does; resolves once it prints its port. */
   static start(packDir: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<PolicyPackProcess> {
@@ -140,7 +170,7 @@ export class PolicyPackProcess {
       let out = "";
       const timer = setTimeout(() => {
         child.kill();
-        reject(new Error(`the policy pack did not print its port within ${opts.timeoutMs ?? 60000} ms${err ? `:\n${err}` : ""}`));
+        reject(new PolicyPackError(`the policy pack did not start serving within ${(opts.timeoutMs ?? 60000) / 1000} s${said(err)}`));
       }, opts.timeoutMs ?? 60_000);
       const onData = (d: Buffer) => {
         out += d;
@@ -151,7 +181,7 @@ export class PolicyPackProcess {
         const port = Number(out.slice(0, nl).trim());
         if (!Number.isInteger(port) || port <= 0) {
           child.kill();
-          reject(new Error(`the policy pack printed ${JSON.stringify(out.slice(0, nl))} instead of a port${err ? `:\n${err}` : ""}`));
+          reject(new PolicyPackError(`the policy pack printed ${JSON.stringify(out.slice(0, Math.min(nl, 80)))} instead of the port it serves on${said(err)}`));
           return;
         }
         const { analyzergrpc, grpc } = proto();
@@ -164,7 +194,7 @@ export class PolicyPackProcess {
       child.stdout!.on("data", onData);
       child.on("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(cancelled ? "the policy pack was not needed" : `the policy pack exited (${code}) before serving${err ? `:\n${err}` : ""}`));
+        reject(cancelled ? new Error("the policy pack was not needed") : new PolicyPackError(`the policy pack exited (code ${code}) before serving${said(err)}`));
       });
     });
     return {
@@ -176,18 +206,62 @@ export class PolicyPackProcess {
     };
   }
 
-  private call<T>(method: string, req: unknown): Promise<T> {
+  private exitReason(): string {
+    const x = this.exited!;
+    return `it exited (${x.signal ? `signal ${x.signal}` : `code ${x.code}`})`;
+  }
+
+  /**
+   * One gRPC call with a deadline; rejects with a one-line PolicyPackError when
+   * the pack exits before answering, does not answer in time, or answers
+   * something the client cannot read.
+   */
+  private call<T>(method: string, req: unknown, what = method): Promise<T> {
+    const timeout = callTimeoutMs();
     return new Promise((resolve, reject) => {
-      this.client[method](req, (e: Error | null, resp: T) => {
-        if (e) reject(new Error(`policy pack ${method}: ${e.message}${this.stderr() ? `\n${this.stderr()}` : ""}`));
-        else resolve(resp);
-      });
+      let done = false;
+      const finish = (f: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.exitWaiters.delete(onExit);
+        f();
+      };
+      const onExit = () => finish(() => reject(new PolicyPackError(`the policy pack stopped during ${what}: ${this.exitReason()}${said(this.stderr())}`)));
+      if (this.exited) return onExit();
+      this.exitWaiters.add(onExit);
+      const timer = setTimeout(
+        () => finish(() => reject(new PolicyPackError(`the policy pack did not answer ${what} within ${timeout / 1000} s (REPOWER_POLICY_PACK_TIMEOUT_MS)${said(this.stderr())}`))),
+        timeout,
+      );
+      try {
+        this.client[method](req, { deadline: Date.now() + timeout + 1000 }, (e: (Error & { code?: number; details?: string }) | null, resp: T) => {
+          if (!e) return finish(() => resolve(resp));
+          // A pack that dies mid-call shows first as a dropped connection: say that it exited.
+          setTimeout(() => {
+            if (this.exited) return onExit();
+            const detail = (e.details || e.message).split("\n")[0];
+            finish(() => reject(new PolicyPackError(`the policy pack failed ${what}: ${detail}${said(this.stderr())}`)));
+          }, 200);
+        });
+      } catch (e) {
+        finish(() => reject(new PolicyPackError(`the policy pack failed ${what}: ${(e as Error).message.split("\n")[0]}`)));
+      }
     });
   }
 
+  /** Reads a response, turning a message the client cannot read into a PolicyPackError. */
+  private read<T>(what: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      throw new PolicyPackError(`the policy pack answered ${what} with something that is not the Analyzer protocol: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+
   async info(): Promise<AnalyzerInfo> {
-    const r: any = await this.call("getAnalyzerInfo", new (proto().emptypb.Empty)());
-    return {
+    const r: any = await this.call("getAnalyzerInfo", new (proto().emptypb.Empty)(), "GetAnalyzerInfo");
+    return this.read("GetAnalyzerInfo", () => ({
       name: r.getName(),
       version: r.getVersion(),
       supportsConfig: r.getSupportsconfig(),
@@ -200,7 +274,7 @@ export class PolicyPackProcess {
         type: ["unknown", "resource", "stack"][p.getPolicyType()] as PolicyInfo["type"],
         ...(p.getConfigschema() ? { configSchema: p.getConfigschema().getProperties()?.toJavaScript() } : {}),
       })),
-    };
+    }));
   }
 
   async configureStack(stack: string, project: string, dryRun = true): Promise<void> {
@@ -208,7 +282,7 @@ export class PolicyPackProcess {
     req.setStack(stack);
     req.setProject(project);
     req.setDryRun(dryRun);
-    await this.call("configureStack", req);
+    await this.call("configureStack", req, `ConfigureStack for stack ${stack}`);
   }
 
   async configure(config: PolicyConfig): Promise<void> {
@@ -220,7 +294,7 @@ export class PolicyPackProcess {
       pc.setProperties(toStruct(props));
       map.set(name, pc);
     }
-    await this.call("configure", req);
+    await this.call("configure", req, "Configure");
   }
 
   /** Analyze: one resource, before it is created or updated (resource policies). */
@@ -233,9 +307,9 @@ export class PolicyPackProcess {
     req.setOptions(options(r));
     const prov = providerOf(r, new Map(all.map((x) => [x.urn, x])));
     if (prov) req.setProvider(prov);
-    const resp: any = await this.call("analyze", req);
+    const resp: any = await this.call("analyze", req, `Analyze of ${r.name}`);
     // The engine attributes a resource policy's diagnostics to the resource analyzed.
-    return toDiagnostics(resp.getDiagnosticsList()).map((d) => (d.urn ? d : { ...d, urn: r.urn }));
+    return this.read(`Analyze of ${r.name}`, () => toDiagnostics(resp.getDiagnosticsList())).map((d) => (d.urn ? d : { ...d, urn: r.urn }));
   }
 
   /** AnalyzeStack: every resource of the stack at once (stack policies). */
@@ -245,8 +319,8 @@ export class PolicyPackProcess {
 
   /** Sends a request built by `stackRequest` (so that building it can be timed apart from the pack's work). */
   async sendStackRequest(req: unknown): Promise<Diagnostic[]> {
-    const resp: any = await this.call("analyzeStack", req);
-    return toDiagnostics(resp.getDiagnosticsList());
+    const resp: any = await this.call("analyzeStack", req, "AnalyzeStack");
+    return this.read("AnalyzeStack", () => toDiagnostics(resp.getDiagnosticsList()));
   }
 
   /** The AnalyzeStack request the engine would send for `resources`. */
@@ -286,7 +360,9 @@ export class PolicyPackProcess {
     await this.configureStack(stack, project, true);
     const each = Promise.all(PolicyPackProcess.analyzable(resources).map((r) => this.analyze(r, resources)));
     const whole = this.analyzeStack(resources);
-    return [...(await each).flat(), ...(await whole)];
+    // Both settle before either's failure is thrown: no rejection is left unhandled.
+    const [a, b] = await Promise.all([each, whole]);
+    return [...a.flat(), ...b];
   }
 
   /** Custom resources only, as the engine analyzes them (components are not sent). */

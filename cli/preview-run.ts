@@ -12,7 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadStackFile, SiteSpecError, type LoadedStack } from "../components/model";
 import { colourEnabled, paint, type Paint } from "./format";
-import type { PolicyInfo, PolicyPackProcess } from "./policy-client";
+import { PolicyPackError, type PolicyInfo, type PolicyPackProcess } from "./policy-client";
+import { loadPolicyPackConfig } from "./policy-pack-config";
 import { failedReport, stackReport, withPolicyCounts, type StackReport } from "./preview-report";
 import { renderStack, renderSummary } from "./preview-text";
 import type { WorkerJob, WorkerMessage } from "./preview-worker";
@@ -106,7 +107,7 @@ function combined(reports: StackReport[]) {
 }
 
 export async function runPreview(args: string[], io: PreviewIo, usage: (msg: string) => never, packStarting: Promise<PolicyPackProcess>): Promise<number> {
-  const values = parseCommandLine(PREVIEW, args) as { stack?: string; "config-file"?: string; all?: boolean; json?: boolean; out?: string; jobs?: string };
+  const values = parseCommandLine(PREVIEW, args) as { stack?: string; "config-file"?: string; all?: boolean; json?: boolean; out?: string; jobs?: string; "policy-pack-config"?: string };
   values.all ??= false;
   const jobs = values.jobs !== undefined ? Number(values.jobs) : os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) usage(`--jobs: a whole number of at least 1, found ${JSON.stringify(values.jobs)}`);
@@ -130,22 +131,50 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
 
   let pack: PolicyPackProcess | undefined;
   let policies: PolicyInfo[] = [];
+  // A pack that crashes, hangs or answers garbage: one line, exit 2 (single stack and --all alike).
+  const packFailed = (e: unknown) => {
+    const first = (e as Error).message.split("\n")[0];
+    io.stderr.write(`repower: ${e instanceof PolicyPackError ? first : `the policy pack could not check the stacks: ${first}`}\n`);
+    return 2;
+  };
+  // --policy-pack-config: checked against the pack's policies and sent with Configure before any analysis.
+  const configFile = values["policy-pack-config"];
+  if (configFile !== undefined) {
+    try {
+      pack = await packStarting;
+      const config = loadPolicyPackConfig(configFile, (await pack.info()).policies);
+      await pack.configure(config);
+    } catch (e) {
+      bar.stop();
+      if (e instanceof SiteSpecError) {
+        io.stderr.write(`repower: invalid policy pack config\n${e.message}\n`);
+        return 2;
+      }
+      return packFailed(e);
+    }
+  }
   // Asked as soon as the pack serves, beside the other calls. Not needed when no stack
   // could be checked and no reports are written: invalid input then exits without waiting.
   const needPack = valid.length > 0 || values.out !== undefined;
   const info = needPack ? packStarting.then((p) => p.info()) : Promise.resolve({ policies: [] as PolicyInfo[] });
   info.catch(() => undefined);
+  let failure: unknown;
   try {
+    // Never throws: a pack failure is kept (the first one) and the remaining stacks are not sent to the pack.
     const onResult = async (m: WorkerMessage) => {
       if (m.type === "done") return;
       const v = valid.find((x) => x.job.stack === m.stack)!;
       if (m.type === "result") bar.step(values.all ? "checking stacks" : "checking with the policy pack");
-      if (m.type === "error") {
-        checked.set(m.stack, { report: failedReport(m.stack, m.file, m.invalid ? "invalid" : "error", m.message.replace(/^invalid site spec\n/, "")) });
-      } else {
-        pack ??= await packStarting;
-        const diags = await pack.diagnose(m.stack, m.resources);
-        checked.set(m.stack, { report: stackReport(v.loaded, diags, m.resources.length), run: { resources: m.resources, outputs: m.outputs }, loaded: v.loaded });
+      try {
+        if (m.type === "error") {
+          checked.set(m.stack, { report: failedReport(m.stack, m.file, m.invalid ? "invalid" : "error", m.message.replace(/^invalid site spec\n/, "")) });
+        } else if (failure === undefined) {
+          pack ??= await packStarting;
+          const diags = await pack.diagnose(m.stack, m.resources);
+          checked.set(m.stack, { report: stackReport(v.loaded, diags, m.resources.length), run: { resources: m.resources, outputs: m.outputs }, loaded: v.loaded });
+        }
+      } catch (e) {
+        failure ??= e;
       }
       tick();
     };
@@ -156,11 +185,11 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
         for (const v of valid) await onResult(await runJob(v.job));
       }
     }
+    if (failure !== undefined) throw failure;
     policies = (await info).policies;
   } catch (e) {
     bar.stop();
-    io.stderr.write(`repower: the policy pack could not check the stacks: ${(e as Error).message}\n`);
-    return 2;
+    return packFailed(e);
   }
 
   bar.stop();

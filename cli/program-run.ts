@@ -92,6 +92,21 @@ const mocks: pulumi.runtime.Mocks = {
   },
 };
 
+/**
+ * As a real provider answers during `pulumi preview` for a resource it would
+ * create: its inputs come back, and what the provider computes (the ID, ARNs,
+ * endpoints, activation codes, an auto-named resource's name) is unknown. The
+ * SDK, in a preview, makes every output the mock leaves out unknown.
+ */
+const previewMocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    return { id: undefined, state: { ...args.inputs } };
+  },
+  call() {
+    return {};
+  },
+};
+
 type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
 interface RegisterRequest {
   getType(): string;
@@ -124,9 +139,11 @@ export async function runProgram(opts: {
   config: Record<string, string>;
   secretKeys?: string[];
   env?: Record<string, string>;
+  /** Run as `pulumi preview` does: values the providers compute are unknown (default: known, as after an update). */
+  preview?: boolean;
 }): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
-  await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack, false);
+  await pulumi.runtime.setMocks(opts.preview ? previewMocks : mocks, PROJECT, opts.stack, opts.preview ?? false);
   const monitor = (
     pulumi.runtime as unknown as {
       getMonitor(): {

@@ -16,9 +16,11 @@ import { rackDensity } from "./rack-density";
 import { rolloutTransientBudget } from "./rollout-transient-budget";
 import { sitePowerBudget } from "./site-power-budget";
 import { transformerCapacity } from "./transformer-capacity";
+import { failClosedOnUnknown } from "./unknown-guard";
 
 new PolicyPack("repower", {
   enforcementLevel: "mandatory",
+  // No mandatory policy becomes advisory during preview (unknown-guard.ts).
   policies: [
     sitePowerBudget,
     firmPowerBudget,
@@ -33,5 +35,5 @@ new PolicyPack("repower", {
     gpuMonitoringPresent,
     poolMatchesSpec,
     headroomAdvisory,
-  ],
+  ].map(failClosedOnUnknown),
 });

@@ -154,7 +154,8 @@ function launchTemplates(resources: readonly Res[]) {
   const gpu = new Map<Res, string>();
   for (const lt of lts) {
     const t = (raw(lt.props) as Props).instanceType;
-    if (isGpuInstanceType(t)) gpu.set(lt, t);
+    // An unknown instance type may be a GPU one: counted as GPU capacity, and reported as unknown.
+    if (isGpuInstanceType(t) || isUnknown(t)) gpu.set(lt, isUnknown(t) ? "(unknown)" : t);
   }
   /** The launch template a `launchTemplate` reference ({ id | name, version }) of `user` points at. */
   const resolve = (user: Res, ref: Props | undefined, key: string): Res | undefined => {
@@ -189,9 +190,11 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
         if (template) usedLts.add(template);
         const gpuType = types.find(isGpuInstanceType) ?? (template ? lt.gpu.get(template) : undefined);
         const why = gpuType !== undefined ? `instance type ${gpuType}` : isGpuAmiType(p.amiType) ? `AMI type ${p.amiType}` : undefined;
-        if (pool === undefined && why === undefined) break;
+        // What decides whether it is GPU capacity at all: unknown, it cannot be passed over.
+        const hidden = unknownPaths({ labels: p.labels, instanceTypes: p.instanceTypes, amiType: p.amiType, launchTemplate: p.launchTemplate });
+        if (pool === undefined && why === undefined && hidden.length === 0) break;
         const max = p.scalingConfig?.maxSize;
-        const unknown = unknownPaths({ labels, instanceTypes: p.instanceTypes, scalingConfig: { maxSize: max } });
+        const unknown = [...hidden, ...unknownPaths({ scalingConfig: { maxSize: max } })];
         out.push({
           resource: r,
           pool: str(pool) && !isUnknown(pool) ? pool : undefined,
@@ -212,10 +215,11 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
         const b = lt.resolve(r, mixed?.launchTemplateSpecification, "mixedInstancesPolicy");
         if (b) refs.push(b);
         refs.forEach((x) => usedLts.add(x));
-        const overrides: string[] = (mixed?.overrides ?? []).map((o: Props) => o?.instanceType).filter(str);
+        const overrides: string[] = (Array.isArray(mixed?.overrides) ? mixed.overrides : []).map((o: Props) => o?.instanceType).filter(str);
         const gpuType = overrides.find(isGpuInstanceType) ?? refs.map((x) => lt.gpu.get(x)).find(str);
-        if (gpuType === undefined) break;
-        out.push({ resource: r, nodes: Number(p.maxSize ?? Infinity), what: () => `auto scaling group maxSize ${p.maxSize}`, why: `instance type ${gpuType}` });
+        const hidden = unknownPaths({ launchTemplate: p.launchTemplate, mixedInstancesPolicy: p.mixedInstancesPolicy });
+        if (gpuType === undefined && hidden.length === 0) break;
+        out.push({ resource: r, nodes: Number(p.maxSize ?? Infinity), what: () => `auto scaling group maxSize ${p.maxSize}`, why: `instance type ${gpuType}`, ...(hidden.length ? { unknown: hidden } : {}) });
         break;
       }
       case "aws:ssm/activation:Activation": {
@@ -256,7 +260,17 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
         break;
       }
       case "kubernetes:nfd.k8s-sigs.io/v1alpha1:NodeFeatureRule": {
-        for (const rule of (p.spec?.rules ?? []) as Props[]) {
+        const rules = p.spec?.rules;
+        if (isUnknown(p.spec) || isUnknown(rules)) {
+          out.push({ resource: r, nodes: Infinity, what: () => "NodeFeatureRule", why: "its rules", unknown: unknownPaths({ spec: p.spec }) });
+          break;
+        }
+        for (const rule of (Array.isArray(rules) ? rules : []) as Props[]) {
+          const hidden = unknownPaths(rule);
+          if (hidden.length > 0) {
+            out.push({ resource: r, nodes: Infinity, what: () => "NodeFeatureRule", why: "its rules", unknown: hidden });
+            continue;
+          }
           const pool = rule.labels?.[LABEL_POOL];
           const template = typeof rule.labelsTemplate === "string" && /nvidia|repower\.io/.test(rule.labelsTemplate) ? "a labelsTemplate writing GPU labels" : undefined;
           const extended = rule.extendedResources && Object.keys(rule.extendedResources).some((k) => k.startsWith("nvidia.com/")) ? "nvidia.com extended resources" : undefined;
@@ -271,7 +285,6 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
           }
           if ((rule.matchAny ?? []).length > 0) unbounded = true;
           const nodes = unbounded || names === 0 ? Infinity : names;
-          const unknown = unknownPaths(rule);
           out.push({
             resource: r,
             pool: str(pool) && !isUnknown(pool) ? pool : undefined,
@@ -279,7 +292,6 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
             nodes,
             what: () => (unbounded ? "NodeFeatureRule matching nodes by more than their names" : `NodeFeatureRule naming ${names} nodes`),
             why: `it sets ${why} on the nodes it matches`,
-            ...(unknown.length ? { unknown } : {}),
           });
         }
         break;
@@ -289,8 +301,8 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
         const labels = p.metadata?.labels;
         const pool = labels?.[LABEL_POOL];
         const why = gpuMarking(labels, p.spec?.taints);
-        if (pool === undefined && why === undefined) break;
-        const unknown = unknownPaths({ labels, taints: p.spec?.taints });
+        const unknown = unknownPaths({ metadata: { labels }, spec: { taints: p.spec?.taints } });
+        if (pool === undefined && why === undefined && unknown.length === 0) break;
         out.push({
           resource: r,
           pool: str(pool) && !isUnknown(pool) ? pool : undefined,
@@ -306,7 +318,8 @@ export function admissions(resources: readonly PolicyResource[]): Admission[] {
   }
   for (const [template, type] of lt.gpu) {
     if (usedLts.has(template)) continue;
-    out.push({ resource: template, nodes: Infinity, what: () => `launch template with instance type ${type}`, why: `instance type ${type}, used by no node group of a planned pool in this stack` });
+    const unknown = type === "(unknown)" ? ["instanceType"] : undefined;
+    out.push({ resource: template, nodes: Infinity, what: () => `launch template with instance type ${type}`, why: `instance type ${type}, used by no node group of a planned pool in this stack`, ...(unknown ? { unknown } : {}) });
   }
   return out;
 }

@@ -14,7 +14,7 @@ export const runner: Runner = load(path.join(ROOT, "dist", "cli", "program-run.j
 export type { RegisteredResource, ProgramRun } from "../../cli/program-run";
 
 /** Runs the program for a stack file (an example by name, or a path). */
-export async function runStack(stackOrFile: string, extraConfig: Record<string, string> = {}) {
+export async function runStack(stackOrFile: string, extraConfig: Record<string, string> = {}, opts: { preview?: boolean } = {}) {
   const file = stackOrFile.endsWith(".yaml") ? stackOrFile : path.join(ROOT, "stacks", `Pulumi.${stackOrFile}.yaml`);
   const stack = /Pulumi\.(.+)\.yaml$/.exec(path.basename(file))![1];
   const { config, secretKeys } = runner.stackConfig(fs.readFileSync(file, "utf8"));
@@ -24,6 +24,7 @@ export async function runStack(stackOrFile: string, extraConfig: Record<string, 
     config: { ...config, ...extraConfig },
     secretKeys,
     env: { REPOWER_STACK_FILE: file },
+    ...(opts.preview ? { preview: true } : {}),
   });
 }
 
