@@ -112,12 +112,9 @@ export function migConfigName(pool: string, spec: MigProfileSpec): string {
 /** NVIDIA's rules for a pool's MIG settings; each broken rule is one sentence. Empty when they hold. */
 export function migProblems(sku: string, migStrategy: "none" | "single" | "mixed", spec: MigProfileSpec | undefined): string[] {
   const problems: string[] = [];
-  if (spec === undefined) {
-    if (migStrategy !== "none") {
-      problems.push(`migStrategy ${migStrategy} needs a migProfile: the device plugin only advertises MIG devices that MIG Manager has created`);
-    }
-    return problems;
-  }
+  // Without a migProfile, repower creates no partitions: a pool with migStrategy single or mixed
+  // then relies on partitions made outside repower (valid since version 1; README, "MIG pools").
+  if (spec === undefined) return problems;
   if (migStrategy === "none") problems.push("a migProfile needs migStrategy single or mixed: with none the device plugin advertises whole GPUs and ignores the partitions");
   const gpuName = Object.prototype.hasOwnProperty.call(SYSTEM_MIG_GPU, sku) ? SYSTEM_MIG_GPU[sku] : undefined;
   if (gpuName === null) return [...problems, `${sku} has no MIG: its GPUs cannot be partitioned`];
