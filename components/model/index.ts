@@ -10,6 +10,7 @@ export { effectiveCapW, rackOverheadKW, racksOf, type NodePower, type PoolPower 
 export { knownKeysAt } from "./zod-issues";
 export * from "./node-labels";
 export * from "./device-plugin-config";
+export * from "./mig-profiles";
 export * from "./envelope-summary";
 export * from "./remedies";
 export * from "./cooling-compatibility";

@@ -9,6 +9,7 @@ import type { Catalog } from "./catalog";
 import { catalogIssues, unknownCatalogIdMessage } from "./catalog-spec";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
 import { unsupportedVendorIssues } from "./gpu-vendor";
+import { migProblems } from "./mig-profiles";
 import { remoteNetworkIssues } from "./remote-networks";
 import { LIMITS, type InServiceSpec, type SiteSpec } from "./site-spec";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
@@ -141,6 +142,10 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
       }
       if (dp.sharing === "none" && dp.rename !== undefined) {
         add(at("devicePlugin", "rename"), "rename applies only with sharing time-slicing or mps");
+      }
+      // MIG: the profile exists on the pool's GPU, the layout fits it, and the strategy agrees with it.
+      for (const problem of migProblems(p.sku, dp.migStrategy, dp.migProfile)) {
+        add(at("devicePlugin", /^migStrategy|needs migStrategy/.test(problem) ? "migStrategy" : "migProfile"), `MIG: ${problem}`);
       }
       // NVIDIA's own rules for the config this pool will get.
       if (dp.sharing === "none" || dp.replicas !== undefined) {

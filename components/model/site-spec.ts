@@ -222,6 +222,16 @@ export const DevicePluginSchema = z.strictObject({
   migStrategy: z.enum(MIG_STRATEGIES).default("none"),
   /** Rename the shared resource (e.g. `gpu.shared`); default keeps `nvidia.com/gpu`. */
   rename: z.string().min(1).optional(),
+  /**
+   * MIG partitions MIG Manager creates on the pool's GPUs: `all-<profile>` (e.g. `all-1g.10gb`),
+   * or a layout of one GPU, profile → instances (e.g. `{ "3g.40gb": 1, "1g.10gb": 4 }`).
+   */
+  migProfile: z
+    .union([
+      z.string().regex(/^all-\d+g\.\d+gb$/, { message: "must be all-<profile>, e.g. all-1g.10gb, or a layout of profiles" }),
+      z.record(z.string().regex(/^\d+g\.\d+gb$/, { message: "must be a MIG profile such as 1g.10gb" }), count(1, 7)),
+    ])
+    .optional(),
 });
 
 export const GpuPoolSchema = z.strictObject({
