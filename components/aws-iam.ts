@@ -4,7 +4,7 @@
  * (a site on an existing cluster with static pools) never loads it.
  */
 import type * as awsSdk from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** The AWS SDK, loaded only for pools that make AWS resources (a static pool's program never pays for it). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,6 +21,8 @@ export function serviceRole(
     tags: Record<string, string>;
     /** What the service may do with the role; default `sts:AssumeRole`. */
     actions?: readonly string[];
+    /** Conditions of the trust statement (confused-deputy guards such as `aws:SourceAccount`, `aws:SourceArn`). */
+    conditions?: pulumi.Input<Record<string, Record<string, string>>>;
   },
   parent: pulumi.Resource,
 ): { role: awsSdk.iam.Role; attachments: awsSdk.iam.RolePolicyAttachment[] } {
@@ -30,13 +32,22 @@ export function serviceRole(
     {
       name: args.roleName,
       description: args.description,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: args.service }, Action: args.actions ?? "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: pulumi.output(args.conditions).apply((conditions) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: args.service },
+              Action: args.actions ?? "sts:AssumeRole",
+              ...(conditions !== undefined ? { Condition: conditions } : {}),
+            },
+          ],
+        }),
+      ),
       tags: args.tags,
     },
-    { parent },
+    { parent, deleteBeforeReplace: true },
   );
   const attachments = args.policies.map(
     (arn) => new aws.iam.RolePolicyAttachment(`${name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, { parent }),

@@ -10,6 +10,8 @@ export const CHARTS = {
   devicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
   gpuOperator: { chart: "gpu-operator", version: "v25.3.0", repo: "https://helm.ngc.nvidia.com/nvidia" },
   dcgmExporter: { chart: "dcgm-exporter", version: "4.1.1", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+  /** The CNI of EKS hybrid nodes: Cilium 1.16.x is the line AWS supports and recommends (EKS user guide, "Configure a CNI for hybrid nodes"). */
+  cilium: { chart: "cilium", version: "1.16.11", repo: "https://helm.cilium.io/" },
 } as const;
 
 export type ChartRef = (typeof CHARTS)[keyof typeof CHARTS];
@@ -20,6 +22,7 @@ export function pinnedRelease(
   args: { releaseName: string; chart: ChartRef; namespace: pulumi.Input<string>; values: Record<string, unknown> },
   opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
+  // A release's name is fixed: a replacement uninstalls the old one first.
   return new k8s.helm.v3.Release(
     name,
     {
@@ -30,6 +33,6 @@ export function pinnedRelease(
       namespace: args.namespace,
       values: args.values,
     },
-    opts,
+    { deleteBeforeReplace: true, ...opts },
   );
 }

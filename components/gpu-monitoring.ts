@@ -10,6 +10,20 @@
  * power in the active phase, and the site's aux load, are added as constants.
  * Pool membership comes from kube-state-metrics' `kube_node_labels` (run it
  * with `--metric-labels-allowlist=nodes=[repower.io/site,repower.io/pool]`).
+ *
+ * - With MIG, dcgm-exporter repeats a whole GPU's power (and temperature, and
+ *   last XID) on the series of each MIG instance (labels `GPU_I_ID`,
+ *   `GPU_I_PROFILE`): every per-GPU figure is first reduced to one series per
+ *   physical GPU, `max by (node, gpu)`.
+ * - While the active phase is in progress and its transient applies
+ *   (`overlap`), miners may still run at the phase before's count: the
+ *   unmeasured load is the transient's (each load at the larger count).
+ * - The XID alert counts changes of `DCGM_FI_DEV_XID_ERRORS` (it holds the
+ *   last XID) over a window, for hardware XIDs only (not the application
+ *   faults 13, 31, 43, 45), so it clears once the window passes.
+ * - The exporter's counters add `DCGM_FI_DEV_ENFORCED_POWER_LIMIT` (field
+ *   164, W) and `DCGM_FI_DEV_POWER_MGMT_LIMIT` (160) to its defaults, and a
+ *   capped pool whose enforced limit is above the planned cap alerts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,8 +31,8 @@ import {
   activePhase,
   DCGM_JOB,
   evaluate,
+  scenarios,
   firmLimitMW,
-  GPU_TAINT,
   LABEL_SITE,
   nodeKW,
   phaseScenario,
@@ -28,7 +42,8 @@ import {
   type Site,
 } from "./model";
 import { CHARTS, pinnedRelease } from "./charts";
-import { managedBy, NAMESPACES, podSecurityLabels } from "./naming";
+import { GPU_NODE_TOLERATIONS } from "./gpu-power-cap";
+import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, physicalName, podSecurityLabels, releaseNameFor, scopeParts, stackOf } from "./naming";
 
 export interface GpuMonitoringArgs {
   /** The validated site: thresholds come from its active phase. */
@@ -37,6 +52,10 @@ export interface GpuMonitoringArgs {
   prometheusLabels?: Record<string, string>;
   /** Share of a budget at which the warning fires (default 0.9). */
   warnAt?: number;
+  /** The Pulumi stack (scopes the namespace, release and object names); default the running stack. */
+  stack?: string;
+  /** What must be running before this component's workloads can schedule (an EKS cluster's system nodes and CNI). */
+  after?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Alert timings, stated here and in the runbook text. */
@@ -50,7 +69,58 @@ export const ALERT_TIMING = {
   telemetryPartialFor: "15m",
   exporterDownFor: "5m",
   hotFor: "5m",
+  /** The window over which hardware XIDs are counted; the alert clears this long after the last one. */
+  xidWindow: "15m",
+  /** A capped pool's enforced limit above plan this long. */
+  capNotEnforcedFor: "10m",
 } as const;
+
+/** XIDs that an application causes (NVIDIA's XID catalog): 13 graphics engine exception, 31 GPU memory page fault, 43 GPU stopped processing, 45 preemptive cleanup. */
+export const APPLICATION_XIDS = [13, 31, 43, 45] as const;
+
+/** DCGM fields the exporter reports: its 4.1.1 defaults (etc/default-counters.csv) and the power limits. */
+export const DCGM_COUNTERS = [
+  ["DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz)."],
+  ["DCGM_FI_DEV_MEM_CLOCK", "gauge", "Memory clock frequency (in MHz)."],
+  ["DCGM_FI_DEV_MEMORY_TEMP", "gauge", "Memory temperature (in C)."],
+  ["DCGM_FI_DEV_GPU_TEMP", "gauge", "GPU temperature (in C)."],
+  ["DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W)."],
+  ["DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", "Total energy consumption since boot (in mJ)."],
+  ["DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "gauge", "Enforced power limit (in W)."],
+  ["DCGM_FI_DEV_POWER_MGMT_LIMIT", "gauge", "Power management limit (in W)."],
+  ["DCGM_FI_DEV_PCIE_REPLAY_COUNTER", "counter", "Total number of PCIe retries."],
+  ["DCGM_FI_DEV_GPU_UTIL", "gauge", "GPU utilization (in %)."],
+  ["DCGM_FI_DEV_MEM_COPY_UTIL", "gauge", "Memory utilization (in %)."],
+  ["DCGM_FI_DEV_ENC_UTIL", "gauge", "Encoder utilization (in %)."],
+  ["DCGM_FI_DEV_DEC_UTIL", "gauge", "Decoder utilization (in %)."],
+  ["DCGM_FI_DEV_XID_ERRORS", "gauge", "Value of the last XID error encountered."],
+  ["DCGM_FI_DEV_FB_FREE", "gauge", "Framebuffer memory free (in MiB)."],
+  ["DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB)."],
+  ["DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", "counter", "Total number of NVLink bandwidth counters for all lanes."],
+  ["DCGM_FI_DEV_VGPU_LICENSE_STATUS", "gauge", "vGPU License status"],
+  ["DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "counter", "Number of remapped rows for uncorrectable errors"],
+  ["DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", "counter", "Number of remapped rows for correctable errors"],
+  ["DCGM_FI_DEV_ROW_REMAP_FAILURE", "gauge", "Whether remapping of rows has failed"],
+  ["DCGM_FI_DRIVER_VERSION", "label", "Driver Version"],
+  ["DCGM_FI_PROF_GR_ENGINE_ACTIVE", "gauge", "Ratio of time the graphics engine is active."],
+  ["DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "gauge", "Ratio of cycles the tensor (HMMA) pipe is active."],
+  ["DCGM_FI_PROF_DRAM_ACTIVE", "gauge", "Ratio of cycles the device memory interface is active sending or receiving data."],
+  ["DCGM_FI_PROF_PCIE_TX_BYTES", "gauge", "The rate of data transmitted over the PCIe bus in bytes per second."],
+  ["DCGM_FI_PROF_PCIE_RX_BYTES", "gauge", "The rate of data received over the PCIe bus in bytes per second."],
+] as const;
+
+/** The counters as the exporter's CSV (`customMetrics` of the chart). */
+export function dcgmCountersCsv(): string {
+  return ["# DCGM FIELD, Prometheus metric type, help message", ...DCGM_COUNTERS.map(([f, t, h]) => `${f}, ${t}, ${h}`)].join("\n") + "\n";
+}
+
+/** One series per physical GPU: MIG instances repeat their GPU's figures. */
+export const perGpu = (metric: string) => `max by (node, gpu) (${metric})`;
+
+/** The Prometheus job of a stack's dcgm-exporter: its Service, named after the release. */
+export function dcgmJobName(stack: string): string {
+  return releaseNameFor(DCGM_JOB, stack);
+}
 
 /** GPU temperature thresholds, °C. */
 export const GPU_TEMP = { warning: 85, critical: 90 } as const;
@@ -74,10 +144,12 @@ interface Rule {
 }
 
 /** The rule groups of a site, thresholds from its active phase. */
-export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules: Rule[] }[] {
+export function alertRuleGroups(site: Site, warnAt = 0.9, stack: string = site.name): { name: string; rules: Rule[] }[] {
   const s = JSON.stringify(site.name);
   const phase = activePhase(site);
-  const env = evaluate(site, phaseScenario(phase));
+  // While the phase is in progress its transient holds: the unmeasured loads at their larger counts.
+  const moment = scenarios(site).find((m) => m.phase === phase.name && m.transient) ?? phaseScenario(phase);
+  const env = evaluate(site, moment);
   const onSite = site.gpuPools.filter((p) => p.placement === "on-site");
   const zonePue = new Map(site.coolingZones.map((z) => [z.name, z.pue]));
 
@@ -86,7 +158,7 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
   let miningFirmMW = 0;
   const miningHeatMW = new Map<string, number>();
   for (const l of env.loads) {
-    if (l.kind !== "mining") continue;
+    if (l.kind === "gpu") continue;
     miningFacilityMW += (l.itKW * l.pue) / 1000;
     if (!l.curtailable) miningFirmMW += (l.itKW * l.pue) / 1000;
     miningHeatMW.set(l.zone, (miningHeatMW.get(l.zone) ?? 0) + l.itKW / 1000);
@@ -96,7 +168,8 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
   const siteLimit = siteLimitMW(site);
   const firmLimit = firmLimitMW(site);
 
-  const joined = `DCGM_FI_DEV_POWER_USAGE * on(node) group_left(label_repower_io_pool) kube_node_labels{label_repower_io_site=${s}}`;
+  const nodes = `kube_node_labels{label_repower_io_site=${s}}`;
+  const joined = `${perGpu("DCGM_FI_DEV_POWER_USAGE")} * on(node) group_left(label_repower_io_pool) ${nodes}`;
   const records: Rule[] = [
     {
       record: "repower:pool_gpu_power_watts",
@@ -140,7 +213,8 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     });
   }
 
-  const where = `site ${site.name}, phase ${phase.name}`;
+  const where = `site ${site.name}, phase ${phase.name}${moment.transient ? " in progress" : ""}`;
+  const hardwareXid = `${perGpu("DCGM_FI_DEV_XID_ERRORS")} > 0 ${APPLICATION_XIDS.map((x) => `!= ${x}`).join(" ")}`;
   const alerts: Rule[] = [
     {
       alert: "RepowerSitePowerOverBudget",
@@ -184,7 +258,7 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     },
     {
       alert: "RepowerDcgmExporterDown",
-      expr: `up{job=${JSON.stringify(DCGM_JOB)}, namespace=${JSON.stringify(NAMESPACES.monitoring)}} == 0`,
+      expr: `up{job=${JSON.stringify(dcgmJobName(stack))}, namespace=${JSON.stringify(namespaceFor(NAMESPACES.monitoring, stack))}} == 0`,
       for: ALERT_TIMING.exporterDownFor,
       labels: { severity: "warning", site: site.name },
       annotations: {
@@ -194,7 +268,7 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     },
     {
       alert: "RepowerGpuTooHot",
-      expr: `DCGM_FI_DEV_GPU_TEMP * on(node) group_left() kube_node_labels{label_repower_io_site=${s}} > ${GPU_TEMP.warning}`,
+      expr: `${perGpu("DCGM_FI_DEV_GPU_TEMP")} * on(node) group_left() ${nodes} > ${GPU_TEMP.warning}`,
       for: ALERT_TIMING.hotFor,
       labels: { severity: "warning", site: site.name },
       annotations: {
@@ -204,7 +278,7 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     },
     {
       alert: "RepowerGpuCritical",
-      expr: `DCGM_FI_DEV_GPU_TEMP * on(node) group_left() kube_node_labels{label_repower_io_site=${s}} > ${GPU_TEMP.critical}`,
+      expr: `${perGpu("DCGM_FI_DEV_GPU_TEMP")} * on(node) group_left() ${nodes} > ${GPU_TEMP.critical}`,
       for: "2m",
       labels: { severity: "critical", site: site.name },
       annotations: {
@@ -214,11 +288,12 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
     },
     {
       alert: "RepowerGpuXidError",
-      expr: `DCGM_FI_DEV_XID_ERRORS * on(node) group_left() kube_node_labels{label_repower_io_site=${s}} > 0`,
+      // New XIDs in the window (the gauge changed), where the last one is a hardware XID.
+      expr: `(${perGpu(`changes(DCGM_FI_DEV_XID_ERRORS[${ALERT_TIMING.xidWindow}])`)} > 0) and on(node, gpu) (${hardwareXid}) and on(node) ${nodes}`,
       labels: { severity: "warning", site: site.name },
       annotations: {
-        summary: "XID {{ $value }} on GPU {{ $labels.gpu }} of {{ $labels.node }}",
-        description: "The driver reported an XID error; see NVIDIA's XID catalog for what it means and whether the node needs draining.",
+        summary: "{{ $value }} hardware XID error(s) on GPU {{ $labels.gpu }} of {{ $labels.node }} in the last " + ALERT_TIMING.xidWindow,
+        description: `The driver reported hardware XID errors (not the application faults ${APPLICATION_XIDS.join(", ")}); see NVIDIA's XID catalog for whether the node needs draining. The alert clears ${ALERT_TIMING.xidWindow} after the last one.`,
       },
     },
   ];
@@ -238,6 +313,19 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
         description: `Estimated system power {{ $value | humanize }}W is over the ${num(allocationW / 1000)} kW allocated to ${n} nodes in phase ${phase.name}.`,
       },
     });
+    if (p.powerCapWatts !== undefined) {
+      const poolNodes = `kube_node_labels{label_repower_io_site=${s}, label_repower_io_pool=${JSON.stringify(p.name)}}`;
+      alerts.push({
+        alert: "RepowerPowerCapNotEnforced",
+        expr: `${perGpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT")} * on(node) group_left() ${poolNodes} > ${num(p.powerCapWatts)}`,
+        for: ALERT_TIMING.capNotEnforcedFor,
+        labels: { severity: "critical", site: site.name, pool: p.name },
+        annotations: {
+          summary: `Pool ${p.name}: GPU {{ $labels.gpu }} on {{ $labels.node }} enforces {{ $value }} W, above the planned ${p.powerCapWatts} W cap`,
+          description: `The budgets count pool ${p.name} at ${p.powerCapWatts} W a GPU; this GPU's enforced power limit is higher, so the site can draw more than planned. Check the pool's power-cap DaemonSet on that node.`,
+        },
+      });
+    }
     alerts.push({
       alert: "RepowerGpuTelemetryPartial",
       expr: `(repower:pool_gpu_count${sel} or on() vector(0)) < ${Math.ceil(expected * 0.9)}`,
@@ -251,11 +339,11 @@ export function alertRuleGroups(site: Site, warnAt = 0.9): { name: string; rules
   }
   // One group: Prometheus evaluates a group's rules in order, so each alert sees the
   // records of the same evaluation (across groups it could see the previous one's).
-  return [{ name: `repower-${site.name}`, rules: [...records, ...alerts] }];
+  return [{ name: physicalName(["repower", ...scopeParts(site.name, stack)]), rules: [...records, ...alerts] }];
 }
 
 /** A Grafana dashboard: site power against the envelope, per pool and per zone. */
-export function grafanaDashboard(site: Site): Record<string, unknown> {
+export function grafanaDashboard(site: Site, stack: string = site.name): Record<string, unknown> {
   const s = JSON.stringify(site.name);
   const phase = activePhase(site);
   const ts = (id: number, title: string, targets: { expr: string; legendFormat: string }[], y: number, unit: string) => ({
@@ -268,7 +356,7 @@ export function grafanaDashboard(site: Site): Record<string, unknown> {
   });
   const pools = site.gpuPools.filter((p) => p.placement === "on-site");
   return {
-    uid: `repower-${site.name}`.slice(0, 40),
+    uid: physicalName(["repower", ...scopeParts(site.name, stack)], 40),
     title: `repower: ${site.name} power envelope`,
     tags: ["repower", "gpu", "power"],
     timezone: "utc",
@@ -317,7 +405,9 @@ export function dcgmExporterValues(site: Site): Record<string, unknown> {
   return {
     serviceMonitor: { enabled: false },
     nodeSelector: { [LABEL_SITE]: site.name },
-    tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
+    tolerations: GPU_NODE_TOLERATIONS,
+    // Replaces the chart's metrics ConfigMap, mounted as /etc/dcgm-exporter/default-counters.csv (the -f argument).
+    customMetrics: dcgmCountersCsv(),
   };
 }
 
@@ -330,26 +420,32 @@ export class GpuMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GpuMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super(GpuMonitoring.__pulumiType, name, {}, opts);
     const { site } = args;
+    const stack = stackOf(args.stack);
+    const scoped = physicalName(["repower", ...scopeParts(site.name, stack)]);
+    const nsName = namespaceFor(NAMESPACES.monitoring, stack);
+    const releaseName = dcgmJobName(stack);
+    const parent = { parent: this, ...FIXED_NAME };
     const labels = { ...managedBy(site.name, "gpu-monitoring"), ...(args.prometheusLabels ?? {}) };
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      { metadata: { name: NAMESPACES.monitoring, labels: { ...managedBy(site.name, "gpu-monitoring"), ...podSecurityLabels("privileged") } } },
-      { parent: this },
+      { metadata: { name: nsName, labels: { ...managedBy(site.name, "gpu-monitoring"), ...podSecurityLabels("privileged") } } },
+      { ...parent, dependsOn: args.after ?? [] },
     );
     const release = pinnedRelease(
       `${name}-dcgm-exporter`,
-      { releaseName: DCGM_JOB, chart: CHARTS.dcgmExporter, namespace: ns.metadata.name, values: dcgmExporterValues(site) },
-      { parent: this },
+      { releaseName, chart: CHARTS.dcgmExporter, namespace: ns.metadata.name, values: dcgmExporterValues(site) },
+      parent,
     );
     new k8s.apiextensions.CustomResource(
       `${name}-servicemonitor`,
       {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
-        metadata: { name: DCGM_JOB, namespace: ns.metadata.name, labels },
+        metadata: { name: releaseName, namespace: ns.metadata.name, labels },
         spec: {
-          selector: { matchLabels: { "app.kubernetes.io/name": "dcgm-exporter" } },
-          namespaceSelector: { matchNames: [NAMESPACES.monitoring] },
+          // The chart's selector labels: its name, and this release.
+          selector: { matchLabels: { "app.kubernetes.io/name": DCGM_JOB, "app.kubernetes.io/instance": releaseName } },
+          namespaceSelector: { matchNames: [nsName] },
           endpoints: [
             {
               port: "metrics",
@@ -359,29 +455,29 @@ export class GpuMonitoring extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this, dependsOn: [release] },
+      { ...parent, dependsOn: [release] },
     );
     const rule = new k8s.apiextensions.CustomResource(
       `${name}-rules`,
       {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
-        metadata: { name: `repower-${site.name}`, namespace: ns.metadata.name, labels },
-        spec: { groups: alertRuleGroups(site, args.warnAt) },
+        metadata: { name: scoped, namespace: ns.metadata.name, labels },
+        spec: { groups: alertRuleGroups(site, args.warnAt, stack) },
       },
-      { parent: this },
+      parent,
     );
     new k8s.core.v1.ConfigMap(
       `${name}-dashboard`,
       {
         metadata: {
-          name: `repower-${site.name}-dashboard`,
+          name: physicalName([scoped, "dashboard"]),
           namespace: ns.metadata.name,
           labels: { ...managedBy(site.name, "gpu-monitoring"), grafana_dashboard: "1" },
         },
-        data: { [`repower-${site.name}.json`]: JSON.stringify(grafanaDashboard(site), null, 2) },
+        data: { [`${scoped}.json`]: JSON.stringify(grafanaDashboard(site, stack), null, 2) },
       },
-      { parent: this },
+      parent,
     );
     this.namespace = ns.metadata.name;
     this.ruleName = rule.metadata.name;

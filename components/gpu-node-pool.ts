@@ -5,18 +5,38 @@
  * - `static`: the site's existing nodes, named by prefix or list, labelled and
  *   tainted in place by one node-feature-discovery `NodeFeatureRule` that names
  *   them (one resource per pool, whatever its size);
- * - `eks-hybrid`: an IAM role for hybrid nodes, an SSM activation whose
- *   registration limit is the active phase's node count, a `HYBRID_LINUX`
- *   access entry, and a nodeadm `NodeConfig` (secret output, and a rendered
- *   copy without the activation code);
+ * - `eks-hybrid`: an IAM role for hybrid nodes (trusted by SSM only for this
+ *   account's activations in the cluster's region: `aws:SourceAccount`,
+ *   `aws:SourceArn`), SSM activations whose registration limits add up to the
+ *   active phase's node count (AWS accepts 1 to 1,000 a activation: a pool of
+ *   2,500 gets 1,000 + 1,000 + 500; a pool with no nodes gets none), each
+ *   expiring 30 days after it is issued (AWS's longest; the default is 24
+ *   hours), a `HYBRID_LINUX` access entry, and a nodeadm `NodeConfig` per
+ *   activation (a secret output, the activation code a Pulumi secret in state
+ *   too, and a rendered copy without the code);
  * - `eks-managed` (cloud pools): an EKS managed node group on an NVIDIA AMI.
+ *
+ * Room to grow and to rebuild: an activation's registrations are used up as
+ * servers register, and deregistering a server does not give its
+ * registration back. Racks added later belong to a later phase: its counts
+ * give new activations (activations are immutable, so a new count replaces
+ * them; deleting an activation does not deregister the nodes it registered).
+ * For a rebuilt server, or once the 30 days are over, issue fresh activations
+ * with the same counts: set `repower:ssmActivationIssued` to today's date
+ * (the default is the day of the run) and `pulumi up`, or
+ * `pulumi up --replace <activation URN>`. The limit never exceeds the phase's
+ * count, which pool-matches-spec checks.
+ *
+ * Physical names are scoped by stack, and resources with a fixed name are
+ * replaced delete-first.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { activePhase, GPU_TAINT, poolLabels, staticNodeNames, type GpuPool, type Site } from "./model";
 import { loadAws, serviceRole } from "./aws-iam";
-import { managedBy, physicalName } from "./naming";
+import { POWER_CAP_STARTUP_TAINT } from "./gpu-power-cap";
+import { FIXED_NAME, managedBy, physicalName, scopeParts, stackOf } from "./naming";
 
 /** The EKS cluster a pool's nodes join (eks-hybrid and eks-managed). */
 export interface PoolCluster {
@@ -37,6 +57,49 @@ export interface GpuNodePoolArgs {
   pool: string;
   /** Required for eks-hybrid and eks-managed pools; excluded for static ones. */
   cluster?: PoolCluster;
+  /** The Pulumi stack (scopes physical names); default the running stack. */
+  stack?: string;
+  /** What installs the NodeFeatureRule CRD (the device plugin's or GPU Operator's release): static pools' rules wait for it. */
+  nodeFeatureRuleDependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** eks-hybrid: the day the activations are issued (UTC); they expire 30 days later. Default: today. */
+  activationIssued?: Date;
+}
+
+/** Most registrations one SSM activation accepts (AWS Systems Manager `CreateActivation`: RegistrationLimit 1 to 1,000). */
+export const MAX_REGISTRATIONS = 1000;
+/** Longest life of an activation, days (`CreateActivation` ExpirationDate: at most 30 days ahead). */
+export const ACTIVATION_DAYS = 30;
+
+/** Registration limits of a pool's activations: at most 1,000 each, adding up to `count`; none for 0. */
+export function activationLimits(count: number): number[] {
+  const out: number[] = [];
+  for (let left = count; left > 0; left -= MAX_REGISTRATIONS) out.push(Math.min(left, MAX_REGISTRATIONS));
+  return out;
+}
+
+/** The issue day of activations: `SOURCE_DATE_EPOCH` (seconds) where set, for reproducible runs, else now; at 00:00 UTC. */
+export function issueDay(now: Date = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** When activations issued on `issued` expire: 30 days later, RFC 3339 (never more than 30 days after they are made that day). */
+export function activationExpiry(issued: Date): string {
+  return new Date(issueDay(issued).getTime() + ACTIVATION_DAYS * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** The account and region of an ARN (`arn:partition:service:region:account:…`). */
+export function arnParts(arn: string): { partition: string; region: string; account: string } {
+  const [, partition = "aws", , region = "", account = ""] = arn.split(":");
+  return { partition, region, account };
+}
+
+/** Trust conditions for the hybrid nodes' role: only SSM activations of this account in this region (SSM user guide, hybrid activations' service role). */
+export function hybridTrustConditions(clusterArn: string, region: string): Record<string, Record<string, string>> {
+  const { partition, account } = arnParts(clusterArn);
+  return {
+    StringEquals: { "aws:SourceAccount": account },
+    ArnEquals: { "aws:SourceArn": `arn:${partition}:ssm:${region}:${account}:*` },
+  };
 }
 
 /** Where the NodeConfig's activation code goes in the rendered copy. */
@@ -69,12 +132,21 @@ export function activeNodeCount(site: Site, pool: GpuPool): number {
   return activePhase(site).gpu[pool.name] ?? 0;
 }
 
-/** kubelet flags carrying the contract's labels and taint. */
+/** The taints a pool's nodes register with: the GPU taint, and for a capped on-site pool the power cap's startup taint. */
+export function registerTaints(pool: GpuPool): { key: string; value: string; effect: string }[] {
+  const capped = pool.placement === "on-site" && pool.powerCapWatts !== undefined;
+  return capped ? [{ ...GPU_TAINT }, { ...POWER_CAP_STARTUP_TAINT }] : [{ ...GPU_TAINT }];
+}
+
+/** kubelet flags carrying the contract's labels and taint (and the cap's startup taint where the pool is capped). */
 export function kubeletFlags(site: Site, pool: GpuPool): string[] {
   const labels = Object.entries(poolLabels(site, pool))
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
-  return [`--node-labels=${labels}`, `--register-with-taints=${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect}`];
+  const taints = registerTaints(pool)
+    .map((t) => `${t.key}=${t.value}:${t.effect}`)
+    .join(",");
+  return [`--node-labels=${labels}`, `--register-with-taints=${taints}`];
 }
 
 /** A nodeadm NodeConfig for hybrid nodes of a pool. */
@@ -128,12 +200,14 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const { site } = args;
     const pool = findPool(site, args.pool);
     const count = activeNodeCount(site, pool);
+    const stack = stackOf(args.stack);
+    const scope = scopeParts(site.name, stack);
     // What the pool depends on (infra/program.ts: the envelope ConfigMap), every resource that admits
     // nodes depends on too: a component's dependsOn does not reach its children's own dependencies.
     const gate = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn as pulumi.Input<pulumi.Resource>];
     const parent = { parent: this };
-    const admitting = { parent: this, dependsOn: gate };
-    const tags = { "repower.io/site": site.name, "repower.io/pool": pool.name };
+    const fixed = { parent: this, ...FIXED_NAME };
+    const tags = { "repower.io/site": site.name, "repower.io/stack": stack, "repower.io/pool": pool.name };
 
     switch (pool.backend.type) {
       case "static": {
@@ -143,10 +217,10 @@ export class GpuNodePool extends pulumi.ComponentResource {
             {
               apiVersion: "nfd.k8s-sigs.io/v1alpha1",
               kind: "NodeFeatureRule",
-              metadata: { name: physicalName(["repower", site.name, pool.name]), labels: managedBy(site.name, "gpu-node-pool") },
+              metadata: { name: physicalName(["repower", ...scope, pool.name]), labels: managedBy(site.name, "gpu-node-pool") },
               spec: nodeFeatureRule(site, pool, staticNodeNames(site, pool, count)),
             },
-            admitting,
+            { ...fixed, dependsOn: [...(args.nodeFeatureRuleDependsOn ?? []), ...gate] },
           );
         }
         break;
@@ -157,10 +231,11 @@ export class GpuNodePool extends pulumi.ComponentResource {
         const { role } = serviceRole(
           `${name}-hybrid`,
           {
-            roleName: physicalName(["repower", site.name, pool.name, "hybrid"], 64),
-            description: `EKS hybrid nodes of repower pool ${pool.name} at ${site.name}`,
+            roleName: physicalName(["repower", ...scope, pool.name, "hybrid"], 64),
+            description: `EKS hybrid nodes of repower pool ${pool.name} at ${site.name} (stack ${stack})`,
             service: "ssm.amazonaws.com",
             policies: HYBRID_NODE_POLICIES,
+            conditions: pulumi.all([cluster.arn, cluster.region]).apply(([arn, region]) => hybridTrustConditions(arn, region)),
             tags,
           },
           this,
@@ -181,33 +256,34 @@ export class GpuNodePool extends pulumi.ComponentResource {
           },
           parent,
         );
-        const activation = new aws.ssm.Activation(
-          `${name}-activation`,
-          {
-            name: physicalName(["repower", site.name, pool.name]),
-            description: `repower ${site.name}/${pool.name}: ${count} hybrid nodes in phase ${site.rollout.activePhase}`,
-            iamRole: role.name,
-            registrationLimit: count,
-            tags,
-          },
-          admitting,
+        const limits = activationLimits(count);
+        const expirationDate = activationExpiry(args.activationIssued ?? issueDay());
+        const activations = limits.map(
+          (limit, i) =>
+            new aws.ssm.Activation(
+              limits.length === 1 ? `${name}-activation` : `${name}-activation-${i + 1}`,
+              {
+                name: physicalName(["repower", ...scope, pool.name, ...(limits.length === 1 ? [] : [String(i + 1)])]),
+                description: `repower ${site.name}/${pool.name}: ${limit} of ${count} hybrid nodes in phase ${site.rollout.activePhase}`,
+                iamRole: role.name,
+                registrationLimit: limit,
+                expirationDate,
+                tags,
+              },
+              { ...fixed, dependsOn: gate, additionalSecretOutputs: ["activationCode"] },
+            ),
         );
-        new aws.eks.AccessEntry(
-          `${name}-access`,
-          { clusterName: cluster.name, principalArn: role.arn, type: "HYBRID_LINUX", tags },
-          parent,
-        );
-        const values = pulumi.all([cluster.name, cluster.region, activation.id, activation.activationCode]);
-        this.nodeConfig = pulumi.secret(
-          values.apply(([cn, region, id, code]) =>
-            stringify(hybridNodeConfig(site, pool, { name: cn, region }, { activationId: id, activationCode: code })),
-          ),
-        );
-        this.nodeConfigRendered = pulumi
-          .all([cluster.name, cluster.region, activation.id])
-          .apply(([cn, region, id]) =>
-            stringify(hybridNodeConfig(site, pool, { name: cn, region }, { activationId: id, activationCode: ACTIVATION_CODE_PLACEHOLDER })),
-          );
+        new aws.eks.AccessEntry(`${name}-access`, { clusterName: cluster.name, principalArn: role.arn, type: "HYBRID_LINUX", tags }, parent);
+        if (activations.length > 0) {
+          const docs = (code: (a: (typeof activations)[number]) => pulumi.Input<string>) =>
+            pulumi
+              .all([cluster.name, cluster.region, pulumi.all(activations.map((a) => pulumi.all([a.id, code(a)])))])
+              .apply(([cn, region, ids]) =>
+                ids.map(([id, c]) => stringify(hybridNodeConfig(site, pool, { name: cn, region }, { activationId: id, activationCode: c }))).join("---\n"),
+              );
+          this.nodeConfig = pulumi.secret(docs((a) => a.activationCode));
+          this.nodeConfigRendered = docs(() => ACTIVATION_CODE_PLACEHOLDER);
+        }
         break;
       }
       case "eks-managed": {
@@ -217,8 +293,8 @@ export class GpuNodePool extends pulumi.ComponentResource {
         const { role, attachments } = serviceRole(
           `${name}-node`,
           {
-            roleName: physicalName(["repower", site.name, pool.name, "node"], 64),
-            description: `EKS managed nodes of repower pool ${pool.name} at ${site.name}`,
+            roleName: physicalName(["repower", ...scope, pool.name, "node"], 64),
+            description: `EKS managed nodes of repower pool ${pool.name} at ${site.name} (stack ${stack})`,
             service: "ec2.amazonaws.com",
             policies: MANAGED_NODE_POLICIES,
             tags,
@@ -233,17 +309,17 @@ export class GpuNodePool extends pulumi.ComponentResource {
           `${name}-nodegroup`,
           {
             clusterName: cluster.name,
-            nodeGroupName: physicalName(["repower", site.name, pool.name]),
+            nodeGroupName: physicalName(["repower", ...scope, pool.name]),
             nodeRoleArn: role.arn,
             subnetIds,
             instanceTypes: [pool.backend.instanceType as string],
             amiType: pool.backend.amiType ?? "AL2023_x86_64_NVIDIA",
             scalingConfig: { minSize: 0, desiredSize: count, maxSize: count },
             labels: poolLabels(site, pool),
-            taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+            taints: registerTaints(pool).map((t) => ({ key: t.key, value: t.value, effect: "NO_SCHEDULE" })),
             tags,
           },
-          { parent: this, dependsOn: [...attachments, ...gate], ignoreChanges: ["scalingConfig.desiredSize"] },
+          { ...fixed, dependsOn: [...attachments, ...gate], ignoreChanges: ["scalingConfig.desiredSize"] },
         );
         break;
       }

@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, envelopeRows, type BudgetRow, type PhaseRow, type PoolHeadroom, type Site } from "./model";
-import { managedBy, NAMESPACES, podSecurityLabels } from "./naming";
+import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, podSecurityLabels } from "./naming";
 
 
 export interface SitePowerEnvelopeArgs {
@@ -59,16 +59,16 @@ export class SitePowerEnvelope extends pulumi.ComponentResource {
         ? undefined
         : new k8s.core.v1.Namespace(
             `${name}-ns`,
-            { metadata: { name: NAMESPACES.system, labels: { ...labels, ...podSecurityLabels("restricted") } } },
-            { parent: this },
+            { metadata: { name: namespaceFor(NAMESPACES.system, args.stack), labels: { ...labels, ...podSecurityLabels("restricted") } } },
+            { parent: this, ...FIXED_NAME },
           );
     const cm = new k8s.core.v1.ConfigMap(
       `${name}-configmap`,
       {
-        metadata: { name: ENVELOPE_CONFIGMAP, namespace: ns ? ns.metadata.name : NAMESPACES.system, labels },
+        metadata: { name: ENVELOPE_CONFIGMAP, namespace: ns ? ns.metadata.name : namespaceFor(NAMESPACES.system, args.stack), labels },
         data: envelopeData(site, args.stack, rows),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
 
     const active = rows.find((r) => r.active) as PhaseRow;

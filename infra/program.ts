@@ -14,7 +14,7 @@ import {
   type DevicePluginMode,
   type PoolCluster,
 } from "../components";
-import type { Site } from "../components/model";
+import { parseIpv4Cidr, type Site } from "../components/model";
 
 /** Settings of the program beside `repower:site`. */
 export interface ProgramSettings {
@@ -24,6 +24,22 @@ export interface ProgramSettings {
   prometheusLabels: Record<string, string>;
   /** `aws:region`, needed with cluster.type: eks. */
   awsRegion?: string;
+  /** `repower:runtimeClassName`: the RuntimeClass of the power-cap pods (default `nvidia`). */
+  runtimeClassName?: string;
+  /** `repower:eksPublicAccessCidrs`: CIDR blocks that may reach the EKS public endpoint (default none: private only). */
+  eksPublicAccessCidrs?: string[];
+  /** `repower:ssmActivationIssued`: the day (YYYY-MM-DD) hybrid activations are issued; they expire 30 days later (default today). */
+  activationIssued?: Date;
+}
+
+/** `repower:ssmActivationIssued`: a real date, today or within the last 30 days (an activation may expire at most 30 days after it is made). */
+function activationIssued(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+  if (d === undefined || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
+    throw new pulumi.RunError(`config repower:ssmActivationIssued: must be a date YYYY-MM-DD, found "${text}"`);
+  }
+  return d;
 }
 
 export function settingsFromConfig(site: Site): ProgramSettings {
@@ -37,7 +53,20 @@ export function settingsFromConfig(site: Site): ProgramSettings {
   if (site.cluster.type === "eks" && awsRegion === undefined) {
     throw new pulumi.RunError("config aws:region: required with repower:site.cluster.type: eks");
   }
-  return { devicePluginMode: mode as DevicePluginMode, prometheusLabels: labels, ...(awsRegion ? { awsRegion } : {}) };
+  const runtimeClassName = cfg.get("runtimeClassName");
+  const eksPublicAccessCidrs = cfg.getObject<string[]>("eksPublicAccessCidrs");
+  if (eksPublicAccessCidrs !== undefined && (!Array.isArray(eksPublicAccessCidrs) || eksPublicAccessCidrs.some((c) => typeof parseIpv4Cidr(String(c)) === "string"))) {
+    throw new pulumi.RunError(`config repower:eksPublicAccessCidrs: must be a list of IPv4 CIDR blocks, found ${JSON.stringify(eksPublicAccessCidrs)}`);
+  }
+  const issued = activationIssued(cfg.get("ssmActivationIssued"));
+  return {
+    devicePluginMode: mode as DevicePluginMode,
+    prometheusLabels: labels,
+    ...(awsRegion ? { awsRegion } : {}),
+    ...(runtimeClassName ? { runtimeClassName } : {}),
+    ...(eksPublicAccessCidrs ? { eksPublicAccessCidrs } : {}),
+    ...(issued ? { activationIssued: issued } : {}),
+  };
 }
 
 /** Builds the site; returns the stack outputs. */
@@ -48,21 +77,41 @@ export function siteProgram(site: Site, settings: ProgramSettings) {
   let cluster: EksSiteCluster | undefined;
   let poolCluster: PoolCluster | undefined;
   if (site.cluster.type === "eks") {
-    cluster = new EksSiteCluster(`${name}-cluster`, { site, region: settings.awsRegion as string });
+    cluster = new EksSiteCluster(`${name}-cluster`, {
+      site,
+      stack,
+      region: settings.awsRegion as string,
+      ...(settings.eksPublicAccessCidrs ? { publicAccessCidrs: settings.eksPublicAccessCidrs } : {}),
+    });
     poolCluster = { name: cluster.clusterName, arn: cluster.clusterArn, region: cluster.region, subnetIds: cluster.subnetIds };
   }
   const k8sOpts: pulumi.ComponentResourceOptions = cluster ? { providers: { kubernetes: cluster.provider } } : {};
+  const after = cluster?.ready ?? [];
 
   const envelope = new SitePowerEnvelope(`${name}-envelope`, { site, stack }, k8sOpts);
-  // Every resource that admits GPU nodes depends on the envelope ConfigMap, so that during
-  // `pulumi up` the budget policies' check of that ConfigMap runs before any of them is created.
+  // The device plugin's release installs node-feature-discovery's CRDs, which the static pools' NodeFeatureRules need.
+  const devicePlugin =
+    site.gpuPools.length > 0 ? new NvidiaDevicePlugin(`${name}-device-plugin`, { site, stack, mode: settings.devicePluginMode, after }, k8sOpts) : undefined;
   const pools = site.gpuPools.map(
-    (p) => new GpuNodePool(`${name}-${p.name}`, { site, pool: p.name, ...(poolCluster ? { cluster: poolCluster } : {}) }, { ...k8sOpts, dependsOn: [envelope] }),
+    (p) =>
+      new GpuNodePool(
+        `${name}-${p.name}`,
+        {
+          site,
+          stack,
+          pool: p.name,
+          ...(poolCluster ? { cluster: poolCluster } : {}),
+          ...(devicePlugin ? { nodeFeatureRuleDependsOn: [devicePlugin.release] } : {}),
+          ...(settings.activationIssued ? { activationIssued: settings.activationIssued } : {}),
+        },
+        // Every resource that admits GPU nodes depends on the envelope ConfigMap, so that during
+        // `pulumi up` the budget policies' check of that ConfigMap runs before any of them is created.
+        { ...k8sOpts, dependsOn: [envelope] },
+      ),
   );
   if (site.gpuPools.length > 0) {
-    new NvidiaDevicePlugin(`${name}-device-plugin`, { site, mode: settings.devicePluginMode }, k8sOpts);
-    new GpuMonitoring(`${name}-monitoring`, { site, prometheusLabels: settings.prometheusLabels }, k8sOpts);
-    new GpuPowerCap(`${name}-power-cap`, { site }, k8sOpts);
+    new GpuMonitoring(`${name}-monitoring`, { site, stack, prometheusLabels: settings.prometheusLabels, after }, k8sOpts);
+    new GpuPowerCap(`${name}-power-cap`, { site, stack, after, ...(settings.runtimeClassName ? { runtimeClassName: settings.runtimeClassName } : {}) }, k8sOpts);
   }
 
   const hybrid = site.gpuPools.map((p, i) => [p.name, pools[i]] as const).filter(([, pool]) => pool.nodeConfig !== undefined);

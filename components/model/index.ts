@@ -15,3 +15,5 @@ export * from "./envelope-summary";
 export * from "./remedies";
 export * from "./cooling-compatibility";
 export * from "./published-names";
+export * from "./gpu-vendor";
+export * from "./remote-networks";

@@ -9,6 +9,8 @@ import type { Catalog } from "./catalog";
 import { catalogIssues, unknownCatalogIdMessage } from "./catalog-spec";
 import { devicePluginConfig, devicePluginConfigProblems } from "./device-plugin-config";
 import { migProblems } from "./mig-profiles";
+import { unsupportedVendorIssues } from "./gpu-vendor";
+import { remoteNetworkIssues } from "./remote-networks";
 import type { SiteSpec } from "./site-spec";
 import { suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
 
@@ -168,6 +170,7 @@ export function checkReferences(spec: SiteSpec, catalog: Catalog): SpecIssue[] {
   }
 
   issues.push(...catalogIssues(spec));
+  issues.push(...(eks ? remoteNetworkIssues(c) : []), ...unsupportedVendorIssues(spec, catalog));
 
   const phases = spec.rollout.phases.map((p) => p.name);
   unique(spec.rollout.phases, "rollout.phases", "phase");

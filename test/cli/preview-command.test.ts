@@ -110,14 +110,15 @@ describe("--out", () => {
 
   it("renders Kubernetes objects in renderYamlToDirectory's layout, each valid against its schema", async () => {
     const files = filesBelow(path.join(out, "over"));
-    expect(files).toContain("1-manifest/v1-configmap-repower-system-repower-site-envelope.yaml");
-    expect(files).toContain("1-manifest/nfd.k8s-sigs.io_v1alpha1-nodefeaturerule-default-repower-pecos-yard-h100-a.yaml");
-    expect(files).toContain("helm/nvidia-device-plugin-nvidia-device-plugin.yaml");
+    // Namespaces, releases and cluster-wide names are scoped by stack ("over", a copy of pecos-yard).
+    expect(files).toContain("1-manifest/v1-configmap-repower-system-over-repower-site-envelope.yaml");
+    expect(files).toContain("1-manifest/nfd.k8s-sigs.io_v1alpha1-nodefeaturerule-default-repower-pecos-yard-over-h100-a.yaml");
+    expect(files).toContain("helm/nvidia-device-plugin-over-nvidia-device-plugin-over.yaml");
     const { parse } = load("yaml");
     const manifests = files.filter((f) => f.startsWith("1-manifest/") || f.startsWith("0-crd/"));
     expect(manifests.length).toBeGreaterThan(6);
     for (const f of manifests) await validateObject(parse(fs.readFileSync(path.join(out, "over", f), "utf8")));
-    const helm = parse(fs.readFileSync(path.join(out, "over", "helm", "nvidia-device-plugin-nvidia-device-plugin.yaml"), "utf8"));
+    const helm = parse(fs.readFileSync(path.join(out, "over", "helm", "nvidia-device-plugin-over-nvidia-device-plugin-over.yaml"), "utf8"));
     expect(helm).toMatchObject({ chart: "nvidia-device-plugin", repository: "https://nvidia.github.io/k8s-device-plugin", values: { config: { map: expect.any(Object) } } });
   });
 

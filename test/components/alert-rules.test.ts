@@ -18,6 +18,9 @@ import { ROOT, tempDir } from "../helpers/stacks";
 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "alerts", "Pulumi.alert-test.yaml");
 const SITE = "alert-test";
+/** A capped pool with its phase's overlap transient in progress (thresholds in the file). */
+const CAP_FIXTURE = path.join(ROOT, "test", "fixtures", "alerts", "Pulumi.alert-cap.yaml");
+const CAP_SITE = "alert-cap";
 
 function promtool(args: string[]) {
   const r = spawnSync("promtool", args, { encoding: "utf8" });
@@ -37,14 +40,21 @@ const NODES = ["n1", "n2"];
 const GPUS = [0, 1, 2, 3, 4, 5, 6, 7];
 type Series = { series: string; values: string };
 
-const nodeLabels = (nodes = NODES): Series[] =>
-  nodes.map((n) => ({ series: `kube_node_labels{node="${n}",label_repower_io_site="${SITE}",label_repower_io_pool="pool"}`, values: "1x60" }));
+const nodeLabels = (nodes = NODES, site = SITE): Series[] =>
+  nodes.map((n) => ({ series: `kube_node_labels{node="${n}",label_repower_io_site="${site}",label_repower_io_pool="pool"}`, values: "1x60" }));
 const gpuSeries = (metric: string, values: string, nodes = NODES): Series[] =>
   nodes.flatMap((n) => GPUS.map((g) => ({ series: `${metric}{node="${n}",gpu="${g}"}`, values })));
 const power = (values: string, nodes = NODES) => gpuSeries("DCGM_FI_DEV_POWER_USAGE", values, nodes);
+/** dcgm-exporter with MIG: each GPU's power repeated on each of its 7 instances' series. */
+const migPower = (values: string, nodes = NODES): Series[] =>
+  nodes.flatMap((n) =>
+    GPUS.flatMap((g) => [1, 2, 3, 4, 5, 6, 7].map((i) => ({ series: `DCGM_FI_DEV_POWER_USAGE{node="${n}",gpu="${g}",GPU_I_ID="${i}",GPU_I_PROFILE="1g.10gb"}`, values }))),
+  );
 
 interface AlertCase {
   name: string;
+  /** The capped fixture's rules instead of the plain one's. */
+  capped?: boolean;
   series: Series[];
   /** [eval time, alert name, expected alerts' label sets (empty: silent)] */
   expect: [string, string, Record<string, string>[]][];
@@ -116,10 +126,12 @@ const cases: AlertCase[] = [
     series: [
       ...nodeLabels(),
       ...power("400x60"),
-      { series: `up{job="dcgm-exporter",namespace="gpu-monitoring",node="n1"}`, values: "1x60" },
-      { series: `up{job="dcgm-exporter",namespace="gpu-monitoring",node="n2"}`, values: "0x60" },
+      { series: `up{job="dcgm-exporter-alert-test",namespace="gpu-monitoring-alert-test",node="n1"}`, values: "1x60" },
+      { series: `up{job="dcgm-exporter-alert-test",namespace="gpu-monitoring-alert-test",node="n2"}`, values: "0x60" },
+      // Another stack's exporter on the same Prometheus is not this site's.
+      { series: `up{job="dcgm-exporter-other",namespace="gpu-monitoring-other",node="n9"}`, values: "0x60" },
     ],
-    expect: [["6m", "RepowerDcgmExporterDown", [{ ...warning, job: "dcgm-exporter", namespace: "gpu-monitoring", node: "n2" }]]],
+    expect: [["6m", "RepowerDcgmExporterDown", [{ ...warning, job: "dcgm-exporter-alert-test", namespace: "gpu-monitoring-alert-test", node: "n2" }]]],
   },
   {
     name: "a hot GPU warns, a cool one does not",
@@ -136,11 +148,64 @@ const cases: AlertCase[] = [
     series: [...nodeLabels(), ...power("400x60"), { series: `DCGM_FI_DEV_XID_ERRORS{node="n2",gpu="5"}`, values: "0x5 79x55" }],
     expect: [["3m", "RepowerGpuXidError", []], ["10m", "RepowerGpuXidError", [{ ...warning, node: "n2", gpu: "5" }]]],
   },
+  {
+    name: "a hardware XID alert clears once its window passes (the gauge keeps the last XID)",
+    series: [...nodeLabels(), ...power("400x60"), { series: `DCGM_FI_DEV_XID_ERRORS{node="n2",gpu="5"}`, values: "0x5 79x55" }],
+    expect: [["19m", "RepowerGpuXidError", [{ ...warning, node: "n2", gpu: "5" }]], ["21m", "RepowerGpuXidError", []], ["50m", "RepowerGpuXidError", []]],
+  },
+  {
+    name: "application XIDs (13, 31, 43, 45) do not page",
+    series: [
+      ...nodeLabels(),
+      ...power("400x60"),
+      { series: `DCGM_FI_DEV_XID_ERRORS{node="n1",gpu="0"}`, values: "0x5 13x55" },
+      { series: `DCGM_FI_DEV_XID_ERRORS{node="n1",gpu="1"}`, values: "0x5 31x5 43x5 45x45" },
+    ],
+    expect: [...silent("6m", ["RepowerGpuXidError"]), ...silent("12m", ["RepowerGpuXidError"]), ...silent("20m", ["RepowerGpuXidError"])],
+  },
+  {
+    name: "MIG: a GPU's power repeated on each MIG instance is counted once",
+    // 16 GPUs x 400 W, each on 7 instance series: still 6.4 kW of GPU, 41.7 kW of 50
+    series: [...nodeLabels(), ...migPower("400x60")],
+    expect: [...silent("30m", ALL_POWER), ...silent("30m", ALL_TELEMETRY)],
+  },
+  {
+    name: "MIG: half the GPUs missing still warns (instances are not GPUs)",
+    // n1 only: 8 GPUs, 56 instance series; 15 of 16 GPUs are needed
+    series: [...nodeLabels(), ...migPower("400x60", ["n1"])],
+    expect: [["16m", "RepowerGpuTelemetryPartial", [poolWarn]]],
+  },
+  {
+    name: "during an overlap transient the miners still count at their larger number",
+    capped: true,
+    // 16 x 600 W x 1.9583 = 18.8 kW + 30 kW of miners = 48.8 kW > 46.8 kW; at p2's end counts 33.8 kW
+    series: [...nodeLabels(NODES, CAP_SITE), ...power("600x60")],
+    expect: [["11m", "RepowerSitePowerNearBudget", [{ severity: "warning", site: CAP_SITE }]], ...silent("20m", ["RepowerSitePowerOverBudget"])],
+  },
+  {
+    name: "a capped pool whose enforced limit is above plan pages",
+    capped: true,
+    series: [
+      ...nodeLabels(NODES, CAP_SITE),
+      ...power("300x60"),
+      ...gpuSeries("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "600x60").map((s) => (s.series.includes(`node="n1",gpu="2"`) ? { ...s, values: "600x5 700x55" } : s)),
+    ],
+    expect: [
+      ["12m", "RepowerPowerCapNotEnforced", []],
+      ["20m", "RepowerPowerCapNotEnforced", [{ severity: "critical", site: CAP_SITE, pool: "pool", node: "n1", gpu: "2" }]],
+    ],
+  },
+  {
+    name: "a capped pool holding its cap raises nothing",
+    capped: true,
+    series: [...nodeLabels(NODES, CAP_SITE), ...power("300x60"), ...gpuSeries("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "600x60")],
+    expect: [...silent("30m", ["RepowerPowerCapNotEnforced", "RepowerSitePowerNearBudget"])],
+  },
 ];
 
 function testFile(c: AlertCase) {
   return {
-    rule_files: ["rules.yaml"],
+    rule_files: [c.capped ? "rules-cap.yaml" : "rules.yaml"],
     evaluation_interval: "1m",
     tests: [
       {
@@ -163,8 +228,11 @@ describe("GPU monitoring rules under promtool", () => {
     dir = tempDir("repower-rules-");
     const groups = await ruleGroups(FIXTURE);
     fs.writeFileSync(path.join(dir, "rules.full.yaml"), stringify({ groups }));
-    const bare = groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }) => r) }));
-    fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: bare }));
+    const bare = (gs: typeof groups) => gs.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }) => r) }));
+    fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: bare(groups) }));
+    const capGroups = await ruleGroups(CAP_FIXTURE);
+    fs.writeFileSync(path.join(dir, "rules-cap.full.yaml"), stringify({ groups: capGroups }));
+    fs.writeFileSync(path.join(dir, "rules-cap.yaml"), stringify({ groups: bare(capGroups) }));
   });
 
   it("promtool check rules accepts every example's rules", async () => {
@@ -175,8 +243,10 @@ describe("GPU monitoring rules under promtool", () => {
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout + r.stderr).toMatch(/SUCCESS: \d+ rules found/);
     }
-    const r = promtool(["check", "rules", path.join(dir, "rules.full.yaml")]);
-    expect(r.status, r.stdout + r.stderr).toBe(0);
+    for (const f of ["rules.full.yaml", "rules-cap.full.yaml"]) {
+      const r = promtool(["check", "rules", path.join(dir, f)]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    }
   });
 
   for (const c of cases) {

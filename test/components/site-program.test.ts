@@ -35,11 +35,11 @@ describe("every example", () => {
     }
   });
 
-  it("publishes the envelope ConfigMap in a restricted repower-system namespace", () => {
+  it("publishes the envelope ConfigMap in the stack's restricted repower-system namespace", () => {
     for (const [stack, run] of Object.entries(runs)) {
       const cm = props(one(run.resources, "kubernetes:core/v1:ConfigMap", "envelope-configmap"));
       expect(cm.metadata.name).toBe("repower-site-envelope");
-      expect(cm.metadata.namespace).toBe("repower-system");
+      expect(cm.metadata.namespace).toBe(`repower-system-${stack}`);
       expect(cm.data.stack).toBe(stack);
       expect(JSON.parse(cm.data["site.json"]).name).toBe(stack);
       const phases = JSON.parse(cm.data["envelope.json"]);
@@ -50,11 +50,12 @@ describe("every example", () => {
   });
 
   it("deploys the device plugin chart at a pinned version with one config per pool", () => {
-    for (const run of Object.values(runs)) {
+    for (const [stack, run] of Object.entries(runs)) {
       const rel = props(one(run.resources, "kubernetes:helm.sh/v3:Release", "device-plugin-release"));
       expect(rel.chart).toBe("nvidia-device-plugin");
       expect(rel.version).toMatch(/^\d+\.\d+\.\d+$/);
-      expect(rel.namespace).toBe("nvidia-device-plugin");
+      expect(rel.namespace).toBe(`nvidia-device-plugin-${stack}`);
+      expect(rel.name).toBe(`nvidia-device-plugin-${stack}`);
       const site = JSON.parse(props(one(run.resources, "kubernetes:core/v1:ConfigMap", "envelope-configmap")).data["site.json"]);
       expect(Object.keys(rel.values.config.map).sort()).toEqual(site.gpuPools.map((p: { name: string }) => p.name).sort());
       for (const text of Object.values(rel.values.config.map)) expect(text).toMatch(/^version: v1\n/);
@@ -137,7 +138,7 @@ describe("prairie-burst: EKS hybrid and managed pools", () => {
   });
 
   it("sizes the cloud pool's managed node group to the active phase, on an NVIDIA AMI", () => {
-    const ng = props(one(res(), "aws:eks/nodeGroup:NodeGroup"));
+    const ng = props(one(res(), "aws:eks/nodeGroup:NodeGroup", "burst-p5-nodegroup"));
     expect(ng.scalingConfig).toEqual({ minSize: 0, desiredSize: 8, maxSize: 8 });
     expect(ng.amiType).toBe("AL2023_x86_64_NVIDIA");
     expect(ng.instanceTypes).toEqual(["p5.48xlarge"]);

@@ -5,7 +5,7 @@
  * rejection names the file, the field path and the line.
  */
 import { describe, expect, it } from "vitest";
-import { GPU_SYSTEMS, MINERS, parseStackText, siteCatalog, SiteSpecError, type CatalogSpec } from "../../components/model";
+import { catalogIssues, GPU_SYSTEMS, MINERS, parseStackText, siteCatalog, SiteSpecError, type CatalogSpec } from "../../components/model";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { exampleText, lineOf, replaceOnce, ROOT } from "../helpers/stacks";
@@ -363,4 +363,36 @@ describe("unknown ids", () => {
     expect(hit).not.toMatch(/dgx|gb200/);
     expect(hit).toMatch(/`repower catalog`/);
   });
+});
+
+describe("no field of any built-in id can be walked around", () => {
+  const FIGURES = ["gpusPerNode", "gpuTdpW", "powerCapMinW", "powerCapMaxW", "systemKW", "nodesPerRack", "rackOverheadKW", "liquidFraction"] as const;
+  const RAISABLE = new Set(["systemKW", "rackOverheadKW"]);
+  for (const s of Object.values(GPU_SYSTEMS)) {
+    it(`${s.id}: only systemKW and rackOverheadKW, and only upwards`, () => {
+      for (const k of FIGURES) {
+        const v = s[k].value;
+        const lower = k === "liquidFraction" ? v / 2 : Math.max(0, v - 1);
+        const higher = k === "liquidFraction" ? Math.min(1, v + 0.1) : v + 1;
+        const issuesFor = (value: number) => catalogIssues({ catalog: { gpuSystems: [{ id: s.id, [k]: value }], miners: [] } });
+        if (lower !== v) expect(issuesFor(lower).map((i) => i.path.join(".")), `${s.id}.${k} lowered`).toEqual([`catalog.gpuSystems.0.${k}`]);
+        if (higher !== v) expect(issuesFor(higher).length, `${s.id}.${k} raised`).toBe(RAISABLE.has(k) ? 0 : 1);
+        expect(issuesFor(v), `${s.id}.${k} repeated`).toEqual([]);
+      }
+      for (const [k, other] of [["vendor", s.vendor === "amd" ? "nvidia" : "amd"], ["rackScale", !s.rackScale], ["cooling", s.cooling === "air" ? "liquid" : "air"]] as const) {
+        const issues = catalogIssues({ catalog: { gpuSystems: [{ id: s.id, [k]: other } as never], miners: [] } });
+        expect(issues.map((i) => i.path.join(".")), `${s.id}.${k}`).toEqual([`catalog.gpuSystems.0.${k}`]);
+      }
+    });
+  }
+  for (const m of Object.values(MINERS)) {
+    it(`${m.id}: only wattsPerUnit, and only upwards`, () => {
+      const issuesFor = (entry: object) => catalogIssues({ catalog: { gpuSystems: [], miners: [{ id: m.id, ...entry }] } });
+      expect(issuesFor({ wattsPerUnit: m.wattsPerUnit.value - 1 }).length).toBe(1);
+      expect(issuesFor({ wattsPerUnit: m.wattsPerUnit.value + 1 })).toEqual([]);
+      expect(issuesFor({ hashrateTHs: m.hashrateTHs.value + 1 }).length).toBe(1);
+      expect(issuesFor({ cooling: m.cooling === "air" ? "hydro" : "air" }).length).toBe(1);
+      expect(issuesFor({ hashrateTHs: m.hashrateTHs.value, cooling: m.cooling, wattsPerUnit: m.wattsPerUnit.value })).toEqual([]);
+    });
+  }
 });

@@ -63,7 +63,8 @@ describe("capacity is recognised by what it is (pool-matches-spec)", () => {
     for (const stack of ["pecos-yard", "prairie-burst"]) {
       const rs = await program(exampleText(stack), stack);
       const envelope = rs.find(isEnvelope)!;
-      const admitting = rs.filter((r) => /NodeFeatureRule|NodeGroup|ssm\/activation/.test(r.type));
+      // The EKS cluster's untainted system node group (m6i, no GPU, no pool) admits no GPU node.
+      const admitting = rs.filter((r) => /NodeFeatureRule|NodeGroup|ssm\/activation/.test(r.type) && (r.properties as any).labels?.["repower.io/role"] !== "system");
       expect(admitting.length, stack).toBeGreaterThan(0);
       for (const r of admitting) expect(r.dependencies, r.name).toContain(envelope.urn);
     }
@@ -193,7 +194,7 @@ describe("the device-plugin config wherever it is deployed (device-plugin-config
       }),
       "device-plugin-config-valid",
     );
-    expect(ds.map((d) => d.message)).toEqual([expect.stringMatching(/^chart nvidia-device-plugin: config gpu: sharing\.timeSlicing\.resources\[0\]\.replicas must be/)]);
+    expect(ds.map((d) => d.message)).toEqual([expect.stringMatching(/^chart nvidia-device-plugin-boundary: config gpu: sharing\.timeSlicing\.resources\[0\]\.replicas must be/)]);
   });
 
   it("the GPU Operator's config ConfigMap, and the operator chart's own config data", async () => {
@@ -222,7 +223,7 @@ describe("the device-plugin config wherever it is deployed (device-plugin-config
       ),
       "device-plugin-config-valid",
     );
-    expect(data.map((d) => d.message)).toEqual([expect.stringMatching(/^release gpu-operator: config x: sharing\.mps\.resources\[0\]\.replicas must be/)]);
+    expect(data.map((d) => d.message)).toEqual([expect.stringMatching(/^release gpu-operator-boundary: config x: sharing\.mps\.resources\[0\]\.replicas must be/)]);
   });
 
   it("any other ConfigMap holding a device-plugin config", async () => {
