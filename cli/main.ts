@@ -23,9 +23,17 @@ export const USAGE = `usage:
   repower envelope --stack <stack>         the envelope of stacks/Pulumi.<stack>.yaml, per phase
   repower envelope --config-file <path>    the same for any stack config file
     --json                                 the report as JSON on stdout
+  repower plan --stack <stack>             the best counts for every phase the envelope allows
+  repower plan --config-file <path>        the same for any stack config file
+    --objective gpu-mw|value               what to maximise (default gpu-mw)
+    --json                                 the plan as JSON on stdout
+    --write                                put the plan into the stack file's phases
+    --out <dir>                            plan.json and the stack file with the plan
+    --time-limit <s>                       seconds the solver may take (default 60)
+    --gap <percent>                        stop within this much of the best (default 0.1, at most 1)
   repower catalog [--json]                 the built-in GPU systems and miners, every figure with its source
 
-exit status: 0 no mandatory policy fails (envelope: every budget holds), 1 one fails, 2 invalid input`;
+exit status: 0 no mandatory policy fails (envelope: every budget holds; plan: a plan), 1 one fails (plan: none exists), 2 invalid input`;
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -65,6 +73,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await (await import("./preview")).previewCommand(rest, io, (msg) => {
           throw new UsageError(msg);
         });
+      case "plan":
+        // Loaded only for plan: it brings the solver.
+        return await (await import("./plan")).planCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -204,6 +204,9 @@ export const SiteSpecSchema = z.strictObject({
   cluster: ClusterSchema.default({ type: "existing" }),
   catalog: CatalogSpecSchema.default({ gpuSystems: [], miners: [] }),
   rollout: RolloutSchema,
+  /** Bounds and prices for `repower plan`; preview ignores them (validated in model/plan/plan-spec.ts). */
+  plan: z.unknown().optional(),
+  economics: z.unknown().optional(),
 });
 
 /** `repower:site` as written, after zod (defaults filled in, references not yet checked). */
