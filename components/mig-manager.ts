@@ -1,5 +1,5 @@
 /**
- * MigManager: NVIDIA's MIG Manager for the site's MIG pools (pools with a
+ * MIG Manager: NVIDIA's MIG Manager for the site's MIG pools (pools with a
  * `devicePlugin.migProfile`). It applies, on each node, the mig-parted config
  * named by the node's `nvidia.com/mig.config` label (node-labels.ts: the
  * pool's `migConfigName`), from one ConfigMap that holds every MIG pool's
@@ -98,65 +98,62 @@ export function migManagerPodSpec(site: Site, namespace: string, serviceAccountN
   };
 }
 
-export class MigManager extends pulumi.ComponentResource {
-  static readonly __pulumiType = "repower:nvidia:MigManager";
-
-  /** The ConfigMap holding the mig-parted config. */
-  readonly configMap: k8s.core.v1.ConfigMap;
-
-  constructor(name: string, args: MigManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(MigManager.__pulumiType, name, {}, opts);
-    const { site } = args;
-    if (migPools(site).length === 0) {
-      throw new pulumi.InputPropertyError({ propertyPath: "site.gpuPools", reason: `site ${site.name} has no pool with a migProfile: MIG Manager has nothing to apply` });
-    }
-    const labels = managedBy(site.name, "mig-manager");
-    const parent = { parent: this };
-    this.configMap = new k8s.core.v1.ConfigMap(
-      `${name}-config`,
-      { metadata: { name: MIG_CONFIGMAP, namespace: args.namespace, labels }, data: migConfigMapData(site) },
-      parent,
+/**
+ * Makes MIG Manager's objects as children of `parent` (the NvidiaDevicePlugin
+ * whose namespace they share); returns the ConfigMap, which the GPU Operator's
+ * release waits for.
+ */
+export function migManager(name: string, args: MigManagerArgs, parent: pulumi.Resource): k8s.core.v1.ConfigMap {
+  const { site } = args;
+  if (migPools(site).length === 0) {
+    throw new pulumi.InputPropertyError({ propertyPath: "site.gpuPools", reason: `site ${site.name} has no pool with a migProfile: MIG Manager has nothing to apply` });
+  }
+  const labels = managedBy(site.name, "mig-manager");
+  const opts = { parent };
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-config`,
+    { metadata: { name: MIG_CONFIGMAP, namespace: args.namespace, labels }, data: migConfigMapData(site) },
+    opts,
+  );
+  if (args.mode === "device-plugin") {
+    const scoped = physicalName(["nvidia-mig-manager", ...scopeParts(site.name, stackOf(args.stack))]);
+    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels } }, opts);
+    const subjects = [{ kind: "ServiceAccount", name: "nvidia-mig-manager", namespace: args.namespace }];
+    const clusterRole = new k8s.rbac.v1.ClusterRole(
+      `${name}-clusterrole`,
+      { metadata: { name: scoped, labels }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch", "update", "patch"] }] },
+      opts,
     );
-    if (args.mode === "device-plugin") {
-      const scoped = physicalName(["nvidia-mig-manager", ...scopeParts(site.name, stackOf(args.stack))]);
-      const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels } }, parent);
-      const subjects = [{ kind: "ServiceAccount", name: "nvidia-mig-manager", namespace: args.namespace }];
-      const clusterRole = new k8s.rbac.v1.ClusterRole(
-        `${name}-clusterrole`,
-        { metadata: { name: scoped, labels }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch", "update", "patch"] }] },
-        parent,
-      );
-      const clusterBinding = new k8s.rbac.v1.ClusterRoleBinding(
-        `${name}-clusterrolebinding`,
-        { metadata: { name: scoped, labels }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name }, subjects },
-        parent,
-      );
-      const role = new k8s.rbac.v1.Role(
-        `${name}-role`,
-        { metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["*"] }] },
-        parent,
-      );
-      const binding = new k8s.rbac.v1.RoleBinding(
-        `${name}-rolebinding`,
-        { metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name }, subjects },
-        parent,
-      );
-      const selector = { "app.kubernetes.io/name": "nvidia-mig-manager", [LABEL_SITE]: site.name };
-      new k8s.apps.v1.DaemonSet(
-        `${name}-daemonset`,
-        {
-          metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels },
-          spec: {
-            selector: { matchLabels: selector },
-            template: {
-              metadata: { labels: { ...labels, ...selector } },
-              spec: pulumi.output(args.namespace).apply((ns) => migManagerPodSpec(site, ns, "nvidia-mig-manager")) as any,
-            },
+    const clusterBinding = new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-clusterrolebinding`,
+      { metadata: { name: scoped, labels }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name }, subjects },
+      opts,
+    );
+    const role = new k8s.rbac.v1.Role(
+      `${name}-role`,
+      { metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["*"] }] },
+      opts,
+    );
+    const binding = new k8s.rbac.v1.RoleBinding(
+      `${name}-rolebinding`,
+      { metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name }, subjects },
+      opts,
+    );
+    const selector = { "app.kubernetes.io/name": "nvidia-mig-manager", [LABEL_SITE]: site.name };
+    new k8s.apps.v1.DaemonSet(
+      `${name}-daemonset`,
+      {
+        metadata: { name: "nvidia-mig-manager", namespace: args.namespace, labels },
+        spec: {
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: { ...labels, ...selector } },
+            spec: pulumi.output(args.namespace).apply((ns) => migManagerPodSpec(site, ns, "nvidia-mig-manager")) as any,
           },
         },
-        { parent: this, dependsOn: [sa, clusterBinding, binding, this.configMap] },
-      );
-    }
-    this.registerOutputs({});
+      },
+      { parent, dependsOn: [sa, clusterBinding, binding, configMap] },
+    );
   }
+  return configMap;
 }

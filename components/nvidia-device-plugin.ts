@@ -48,7 +48,7 @@ import {
 } from "./model";
 import { CHARTS, pinnedRelease } from "./charts";
 import { GPU_NODE_TOLERATIONS } from "./gpu-power-cap";
-import { MigManager, migManagerOperatorValues } from "./mig-manager";
+import { migManager, migManagerOperatorValues } from "./mig-manager";
 import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, podSecurityLabels, releaseNameFor, stackOf } from "./naming";
 
 export const DEVICE_PLUGIN_MODES = ["device-plugin", "gpu-operator"] as const;
@@ -199,7 +199,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
     );
 
     // MIG pools: MIG Manager and its mig-parted config (mig-manager.ts).
-    const mig = migPools(site).length > 0 ? [new MigManager(`${name}-mig`, { site, mode, namespace: ns.metadata.name, stack }, { parent: this })] : [];
+    const mig = migPools(site).length > 0 ? [migManager(`${name}-mig`, { site, mode, namespace: ns.metadata.name, stack }, this)] : [];
 
     if (mode === "device-plugin") {
       this.release = pinnedRelease(
@@ -216,7 +216,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
       this.release = pinnedRelease(
         `${name}-release`,
         { releaseName: where.releaseName, chart: CHARTS.gpuOperator, namespace: ns.metadata.name, values: gpuOperatorValues(site) },
-        { ...parent, dependsOn: [cm, ...mig.map((m) => m.configMap)] },
+        { ...parent, dependsOn: [cm, ...mig] },
       );
     }
 
