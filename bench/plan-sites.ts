@@ -108,7 +108,7 @@ export function planSite(shape: PlanSiteShape): Record<string, unknown> {
       { name: `feed-${h}-b`, voltage: 13800, amperage: Math.ceil((hallMW[h] * 1000) / (13.8 * Math.sqrt(3) * 0.8 * 0.95)) },
     ]).flat(),
     coolingZones: [
-      ...yardHeat.map((mw, y) => ({ name: `yard-${y}`, type: "air", capacityMW: Math.ceil(mw * 1.05 + 1), units: 10, redundancy: "N+1", pue: 1.08 })),
+      ...yardHeat.map((mw, y) => ({ name: `yard-${y}`, type: "air", capacityMW: Math.ceil(mw * 1.2 + 1), units: 10, redundancy: "N+1", pue: 1.08 })),
       ...hallMW.map((mw, h) => ({ name: `hall-${h}`, type: "direct-to-chip", capacityMW: Math.ceil(mw * 1.25), units: 4, redundancy: "N+1", pue: 1.15 })),
     ],
     mining: blocks.map(({ kw: _kw, ...b }) => ({ ...b, curtailable: true })),

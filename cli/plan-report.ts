@@ -43,7 +43,7 @@ export function renderPlan(v: PlanView, p: Paint = makePaint(false)): string {
   out.push(p.bold(v.site) + p.dim(` (stack ${v.stack}, ${v.file})`));
   if (!r.feasible) {
     out.push("");
-    out.push(...wrapText(p.red("no plan") + ": ", r.message, 2));
+    out.push(...wrapText("", r.message.replace(/^no plan/, p.red("no plan")), 2));
     out.push(`  phase   ${r.conflict.phase}${r.conflict.transient ? " (the transient into it)" : ""}`);
     out.push(`  budget  ${r.conflict.budget}`);
     out.push(`  bound   ${r.conflict.bound ?? "none (the budget breaks with every bound relaxed)"}`);
@@ -63,7 +63,10 @@ export function renderPlan(v: PlanView, p: Paint = makePaint(false)): string {
     for (const reason of r.current.reasons.slice(0, 3)) out.push(...wrapText("  - ", reason, 4));
     if (r.current.reasons.length > 3) out.push(`  - and ${r.current.reasons.length - 3} more`);
   }
-  for (const h of r.held) out.push(...wrapText(`held at 0: ${h.pool} in ${h.phases.join(", ")}: `, h.reason, 2));
+  for (const h of r.held) {
+    const what = h.kind === "pool" ? `held at 0: pool ${h.name} in ${h.phases.join(", ")}: ` : `retired: mining block ${h.name}: `;
+    out.push(...wrapText(what, h.reason, 2));
+  }
   r.phases.forEach((ph, k) => {
     out.push("");
     const when = ph.start !== undefined ? ` ${ph.start} (${v.weights[k]} d)` : "";

@@ -129,7 +129,8 @@ export function devicePluginValues(site: Site): Record<string, unknown> {
       enabled: true,
       // NodeFeatureRules of static pools carry the GPU taint; nvidia.com for GFD's labels (the chart's default list, kept).
       master: { config: { extraLabelNs: ["nvidia.com"], enableTaints: true } },
-      worker: { tolerations: GPU_NODE_TOLERATIONS },
+      // The chart's own worker tolerations (a master node's taint), with the GPU and power-cap startup taints.
+      worker: { tolerations: [{ key: "node-role.kubernetes.io/master", operator: "Equal", value: "", effect: "NoSchedule" }, ...GPU_NODE_TOLERATIONS] },
     },
   };
 }

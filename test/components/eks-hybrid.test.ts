@@ -76,6 +76,22 @@ describe("SSM activations (item 6)", () => {
     expect((run.outputs.nodeConfigsRendered as Record<string, string> | undefined)?.["h200-c"]).toBeUndefined();
   });
 
+  it("never asks AWS for more than 1,000 registrations an activation, nor for an activation of none", async () => {
+    const { activationLimits, activationExpiry } = await import("../../components/gpu-node-pool");
+    expect(activationLimits(0)).toEqual([]);
+    expect(activationLimits(1)).toEqual([1]);
+    expect(activationLimits(1000)).toEqual([1000]);
+    expect(activationLimits(1001)).toEqual([1000, 1]);
+    // 30 days after the issue day's midnight: never more than 30 days after the activation is made that day.
+    expect(activationExpiry(new Date("2026-11-26T23:59:00Z"))).toBe("2026-12-26T00:00:00Z");
+  });
+
+  it("at deploy time, refuses remote networks that overlap the VPC's CIDR blocks", async () => {
+    const { vpcOverlapProblems } = await import("../../components/model/remote-networks");
+    expect(vpcOverlapProblems(["10.80.0.0/16", "10.90.0.0/16"], ["10.0.0.0/16"])).toEqual([]);
+    expect(vpcOverlapProblems(["10.80.0.0/16"], ["10.0.0.0/8"])).toEqual(["remote network 10.80.0.0/16 overlaps the VPC's CIDR block 10.0.0.0/8"]);
+  });
+
   it("issues on the day repower:ssmActivationIssued names, to rotate codes for rebuilt servers", async () => {
     const run = await runStack("prairie-burst", { "repower:ssmActivationIssued": "2026-12-01" });
     expect(props(one(run.resources, "aws:ssm/activation:Activation")).expirationDate).toBe("2026-12-31T00:00:00Z");

@@ -42,23 +42,37 @@ describe("repower plan --json", () => {
 
   it("exits 1 with the conflict when no plan exists", () => {
     const dir = tempDir();
-    // pecos-yard on a 100 MW grid: 95 MW after the 5 % reserve. Contracts keeping every miner at the end of
-    // phase-1 (16000 × 3.5 kW + 14000 × 3.01 kW = 98.14 MW of IT at pue 1.08 = 106.0 MW, plus 0.8 MW aux) cannot fit.
-    let text = replaceOnce(exampleText("pecos-yard"), "interconnectMW: 150", "interconnectMW: 100");
-    text = replaceOnce(text, "overlap: true ", "overlap: false");
-    text = replaceOnce(
-      text,
-      "    cluster:\n",
-      "    plan:\n      mining:\n        yard-north: { minUnits: { phase-1: 16000 } }\n        yard-south: { minUnits: { phase-1: 14000 } }\n    cluster:\n",
-    );
+    // 1000 S21 miners at 3.5 kW × pue 1.1 = 3.85 MW, with 0.5 MW aux, on a 4 MW grid: a contract keeping all
+    // 1000 hashing at the end of p1 puts the site 0.35 MW over, whatever the GPUs do.
+    const text = [
+      "config:",
+      "  repower:site:",
+      "    name: tight",
+      "    grid: { interconnectMW: 4, auxMW: 0.5 }",
+      "    coolingZones:",
+      "      - { name: yard, type: air, capacityMW: 10, pue: 1.1 }",
+      "      - { name: hall, type: direct-to-chip, capacityMW: 4, pue: 1.2 }",
+      "    mining:",
+      "      - { name: block, model: antminer-s21, units: 1000, coolingZone: yard }",
+      "    gpuPools:",
+      "      - { name: h100, sku: dgx-h100, coolingZone: hall, backend: { type: static, nodeNamePrefix: h100- } }",
+      "    plan:",
+      "      mining:",
+      "        block: { minUnits: { p1: 1000 } }",
+      "    rollout:",
+      "      activePhase: p1",
+      "      phases:",
+      "        - { name: p1, gpu: { h100: 10 } }",
+      "",
+    ].join("\n");
     const file = stackIn(dir, "tight", text);
     const r = repower(["plan", "--config-file", file, "--json"]);
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ stack: "tight", feasible: false, conflict: { phase: "phase-1", budget: "site" } });
-    expect(out.conflict.bound).toMatch(/^plan\.mining\.yard-(north|south)\.minUnits\.phase-1$/);
-    expect(out.message).toContain("phase-1");
+    expect(out).toMatchObject({ stack: "tight", feasible: false, conflict: { phase: "p1", budget: "site", bound: "plan.mining.block.minUnits.p1" } });
+    expect(out.conflict.over).toBeCloseTo(0.35, 6);
+    expect(out.message).toContain("plan.mining.block.minUnits.p1");
   });
 });
 

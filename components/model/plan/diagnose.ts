@@ -47,6 +47,34 @@ async function feasible(ls: LinearSite, bounds: PlanBounds, values: UnitValues, 
   throw new Error(`planner: the feasibility check of phases up to ${ls.phases[last]} stopped (${r.statusText})`);
 }
 
+/**
+ * A block that may never run where it is (cooling-compatibility) conflicts
+ * with the fleet running into the first transient, and with any `minUnits`.
+ */
+export function gateConflict(ls: LinearSite, bounds: PlanBounds): Conflict | null {
+  for (const [bi, b] of ls.blocks.entries()) {
+    const why = ls.blockGate[bi];
+    if (why === null) continue;
+    const budget = `cooling-compatibility ${b.name}`;
+    const first = ls.moments[0];
+    if (first !== undefined && first.transient && b.units > 0) {
+      return {
+        phase: ls.phases[0], transient: true, budget, bound: null, bounds: [], over: b.units, limit: 0, unit: "units",
+        message: `no plan satisfies every budget: at the transient into ${ls.phases[0]}, ${b.name} still runs its ${b.units} units from before the rollout, and ${why}`,
+      };
+    }
+    const k = bounds.minUnits[b.name].findIndex((v) => v > 0);
+    if (k >= 0) {
+      const path = bounds.minUnitsFrom[b.name][k] as string;
+      return {
+        phase: ls.phases[k], transient: false, budget, bound: path, bounds: [path], over: bounds.minUnits[b.name][k], limit: 0, unit: "units",
+        message: `no plan satisfies every budget and bound: at the end of ${ls.phases[k]}, ${path} keeps ${bounds.minUnits[b.name][k]} units of ${b.name} running, and ${why}`,
+      };
+    }
+  }
+  return null;
+}
+
 export async function diagnose(ls: LinearSite, bounds: PlanBounds, weights: number[], values: UnitValues): Promise<Conflict> {
   let k = 0;
   while (k < ls.phases.length - 1 && (await feasible(ls, bounds, values, weights, k, "hard"))) k++;
@@ -110,13 +138,13 @@ export async function diagnose(ls: LinearSite, bounds: PlanBounds, weights: numb
   let message: string;
   if (bound !== null) {
     message =
-      `no plan satisfies every budget and bound: at ${at}, ${row.name} is at least ${overText} ` +
+      `no plan satisfies every budget and bound: at ${at}, the ${row.name} budget is at least ${overText} ` +
       `while ${bound.block} keeps ${bound.units} units running (${bound.path}${relaxed.length > 1 ? `, with ${relaxed.length - 1} other bound${relaxed.length > 2 ? "s" : ""} of plan:` : ""}); lower it or add capacity by ${ls.phases[k]}`;
   } else {
     const fleet = mo.transient && k === 0 ? "; in this transient the whole mining fleet still runs (before the rollout)" : "";
     const room = rowRoom(row, 0);
     const fixedOnly = room < 0 ? " with no GPU nodes and no miners it can retire" : "";
-    message = `no plan satisfies every budget: at ${at}, ${row.name} is at least ${overText}${fixedOnly}${fleet}`;
+    message = `no plan satisfies every budget: at ${at}, the ${row.name} budget is at least ${overText}${fixedOnly}${fleet}`;
   }
   return { phase: ls.phases[k], transient: mo.transient, budget: row.name, bound: bound?.path ?? null, bounds: relaxed, over: worst.over, limit: row.limit, unit: row.unit, message };
 }

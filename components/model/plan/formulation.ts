@@ -100,7 +100,7 @@ export function buildProgram(
     ls.blocks.forEach((b, bi) => {
       const min = bounds.minUnits[b.name][k];
       const lb = minMode === "hard" ? min : 0;
-      const y = m.addVar(`y_${b.name}_${k}`, lb, b.units, w * values.perUnit[b.name]);
+      const y = m.addVar(`y_${b.name}_${k}`, Math.min(lb, ls.blockGate[bi] !== null ? 0 : lb), ls.blockGate[bi] !== null ? 0 : b.units, w * values.perUnit[b.name]);
       cols.units[bi][k] = y;
       if (minMode === "elastic" && min > 0) {
         // Priced by the units' power, so that the bound found is the one costing the most power.

@@ -13,9 +13,12 @@
  *
  * Pure: no Pulumi here.
  */
-import { evaluate, loadsOf, scenarios, type Budget, type Counts, type Scenario } from "../envelope";
+import { evaluate, loadsOf, scenarios, type Budget, type Scenario } from "../envelope";
 import type { GpuPool, MiningBlock, Site } from "../site";
-import { budgetName, gateOf, rackScaleOf } from "./model-view";
+import { budgetKey, budgetName, gateOf, incompatibleLoads, partsOf, rackScaleOf } from "./model-view";
+
+/** The planner's decisions at one moment: units of each block, nodes of each on-site pool. */
+type Counts = { mining: Record<string, number>; gpu: Record<string, number> };
 
 /** An on-site pool the planner decides. */
 export interface PlanPool {
@@ -62,6 +65,10 @@ export interface PlanRow {
   subject: string;
   /** "cooling hall-a", as the preview names a budget. */
   name: string;
+  /** The liquid or air part of a direct-to-chip zone's heat. */
+  part?: string;
+  /** A substation's own budget. */
+  substation?: string;
   unit: Budget["unit"];
   limit: number;
   fixed: number;
@@ -79,6 +86,8 @@ export interface LinearSite {
   rows: PlanRow[];
   /** gate[p][k]: null when pool p may have nodes in phase k, else why not. */
   gate: (string | null)[][];
+  /** blockGate[b]: null when block b may run, else why it may not run at any moment. */
+  blockGate: (string | null)[];
 }
 
 /** The schema's largest node count of a pool in a phase. */
@@ -92,7 +101,8 @@ const zeros = (site: Site): Counts => ({
 /** The GPU IT power of a count of the pool's nodes, kW, as the model computes it. */
 function gpuItKW(site: Site, pool: string, nodes: number): number {
   const c = zeros(site);
-  const loads = loadsOf(site, { mining: c.mining, gpu: { ...c.gpu, [pool]: nodes } });
+  const counts = { mining: c.mining, gpu: { ...c.gpu, [pool]: nodes }, it: {} };
+  const loads = loadsOf(site, counts);
   return loads.filter((l) => l.kind === "gpu" && l.name === pool).reduce((s, l) => s + l.itKW, 0);
 }
 
@@ -130,32 +140,42 @@ export function linearSite(site: Site): LinearSite {
 
   const moments: PlanMoment[] = scenarios(site).map((s) => ({ phase: phaseIndex.get(s.phase) as number, transient: s.transient, scenario: s }));
   const rows: PlanRow[] = [];
-  const gate: (string | null)[][] = pools.map(() => phases.map(() => null));
+  const incompatible = incompatibleLoads(site);
+  const gate: (string | null)[][] = pools.map((p) => phases.map(() => incompatible.pools.get(p.name) ?? null));
+  const blockGate = blocks.map((b) => incompatible.blocks.get(b.name) ?? null);
 
   moments.forEach((m, mi) => {
     const z = zeros(site);
     const at = (c: Counts) => linearBudgets(site, { ...m.scenario, mining: c.mining, gpu: c.gpu });
     const base = at(z);
-    const key = (b: Budget) => `${b.kind}\u0000${b.subject}`;
+    const key = (b: Budget) => budgetKey({ kind: b.kind, subject: b.subject, ...partsOf(b) });
     const index = new Map(base.map((b, i) => [key(b), i]));
-    const momentRows: PlanRow[] = base.map((b) => ({
+    const newRow = (b: Budget, fixed: number): PlanRow => ({
       moment: mi,
       kind: b.kind,
       subject: b.subject,
-      name: budgetName(b),
+      ...partsOf(b),
+      name: budgetName({ kind: b.kind, subject: b.subject, ...partsOf(b) }),
       unit: b.unit,
       limit: b.limit,
-      fixed: b.used,
+      fixed,
       node: pools.map(() => 0),
       rack: pools.map(() => 0),
       unitCoef: blocks.map(() => 0),
-    }));
+    });
+    const momentRows: PlanRow[] = base.map((b) => newRow(b, b.used));
     const delta = (c: Counts): number[] => {
-      const d = new Array<number>(base.length).fill(0);
+      const d = new Array<number>(momentRows.length).fill(0);
       for (const b of at(c)) {
-        const i = index.get(key(b));
-        if (i === undefined) throw new Error(`planner: budget ${budgetName(b)} appears only with loads`);
-        d[i] = b.used - base[i].used;
+        let i = index.get(key(b));
+        if (i === undefined) {
+          // A budget the model lists only while something loads it (equipment out of service): 0 without loads.
+          i = momentRows.length;
+          index.set(key(b), i);
+          momentRows.push(newRow(b, 0));
+          d.push(0);
+        }
+        d[i] = b.used - momentRows[i].fixed;
       }
       return d;
     };
@@ -167,9 +187,10 @@ export function linearSite(site: Site): LinearSite {
       } else if (p.nodesPerRack >= 2) {
         const d1 = delta({ mining: z.mining, gpu: { ...z.gpu, [p.name]: 1 } });
         const d2 = delta({ mining: z.mining, gpu: { ...z.gpu, [p.name]: 2 } });
-        d1.forEach((v, i) => {
-          momentRows[i].node[pi] = d2[i] - v;
-          momentRows[i].rack[pi] = 2 * v - d2[i];
+        d2.forEach((v2, i) => {
+          const v1 = d1[i] ?? 0;
+          momentRows[i].node[pi] = v2 - v1;
+          momentRows[i].rack[pi] = 2 * v1 - v2;
         });
       } else {
         const d = delta({ mining: z.mining, gpu: { ...z.gpu, [p.name]: 1 } });
@@ -178,7 +199,7 @@ export function linearSite(site: Site): LinearSite {
       // The gates (rack density, cooling compatibility): one rack of the pool alone at this moment.
       if (!m.transient) {
         const why = gateReason(site, m.scenario, p, { mining: z.mining, gpu: { ...z.gpu, [p.name]: p.nodesPerRack } });
-        if (why !== null) gate[pi][m.phase] = why;
+        if (why !== null && gate[pi][m.phase] === null) gate[pi][m.phase] = why;
       }
     });
     blocks.forEach((b, bi) => {
@@ -192,7 +213,7 @@ export function linearSite(site: Site): LinearSite {
     }
     rows.push(...momentRows);
   });
-  return { site, pools, blocks, phases, moments, rows, gate };
+  return { site, pools, blocks, phases, moments, rows, gate, blockGate };
 }
 
 /** Why one rack of `pool` alone breaks a gate at this moment, or null. */

@@ -17,8 +17,9 @@ const DAY_MS = 86_400_000;
 
 /** The `start` of each phase as written, or undefined. */
 export function phaseStarts(site: Site): (string | undefined)[] {
-  return site.spec.rollout.phases.map((p) => {
-    const s = (p as { start?: unknown }).start;
+  return site.rollout.phases.map((p, k) => {
+    // Version 2 resolves each phase's start; before it, the spec carries what was written.
+    const s = (p as { start?: unknown }).start ?? (site.spec.rollout.phases[k] as { start?: unknown } | undefined)?.start;
     if (s === undefined || s === null) return undefined;
     if (s instanceof Date) return s.toISOString().slice(0, 10);
     return String(s);
@@ -102,7 +103,8 @@ export interface PhaseCounts {
 
 /** GPU IT power of on-site pools at these counts, kW, as the model computes it. */
 export function gpuItKW(site: Site, c: PhaseCounts): number {
-  return loadsOf(site, c)
+  const counts = { ...c, it: {} };
+  return loadsOf(site, counts)
     .filter((l) => l.kind === "gpu")
     .reduce((s, l) => s + l.itKW, 0);
 }

@@ -8,12 +8,13 @@
  */
 import { siteEnvelope, type Envelope } from "../envelope";
 import type { Site } from "../site";
-import { diagnose, type Conflict } from "./diagnose";
+import { coolingFindings } from "../cooling-compatibility";
+import { diagnose, gateConflict, type Conflict } from "./diagnose";
 import { buildProgram, type Columns } from "./formulation";
 import { linearSite, type LinearSite } from "./linear-site";
 import { solveMilp } from "./milp";
-import { budgetName } from "./model-view";
-import { objectiveValue, unitValues, type ObjectiveKind, type PhaseCounts, type UnitValues } from "./objective";
+import { budgetKey, budgetName } from "./model-view";
+import { objectiveValue, phaseStarts, unitValues, type ObjectiveKind, type PhaseCounts, type UnitValues } from "./objective";
 import type { PlanBounds, PlanInput } from "./plan-spec";
 
 /** The solver stops once its plan is proven within 0.1 % of the best (HiGHS `mip_rel_gap`). */
@@ -39,8 +40,10 @@ export interface PlannedPhase {
   facilityMW: number;
 }
 
-export interface HeldPool {
-  pool: string;
+export interface HeldLoad {
+  /** A pool held at 0, or a mining block retired before the first phase. */
+  kind: "pool" | "block";
+  name: string;
   phases: string[];
   reason: string;
 }
@@ -58,7 +61,7 @@ export interface Plan {
   current: CurrentPlan;
   phases: PlannedPhase[];
   /** Pools held at 0 in some phases because they cannot run there at all. */
-  held: HeldPool[];
+  held: HeldLoad[];
   solver: { status: string; ms: number; columns: number; rows: number; repairs: number; tookCurrent: boolean };
 }
 
@@ -81,11 +84,19 @@ export function withCounts(site: Site, counts: PhaseCounts[]): Site {
   };
 }
 
-/** Every budget broken at some moment of these counts, as the model sees them. */
+/** Every budget broken at some moment of these counts, as the model sees them (cooling-compatibility included). */
 export function brokenBudgets(site: Site, counts: PhaseCounts[]): { env: Envelope; names: string[] }[] {
-  return siteEnvelope(withCounts(site, counts))
-    .filter((e) => e.violations.length > 0)
-    .map((env) => ({ env, names: env.violations.map((b) => budgetName(b)) }));
+  const planned = withCounts(site, counts);
+  const compat = coolingFindings(planned);
+  return siteEnvelope(planned)
+    .map((env) => {
+      const names = env.violations.map((b) => budgetName(b));
+      for (const f of compat) {
+        if (f.scenario.phase === env.scenario.phase && f.scenario.transient === env.scenario.transient) names.push(`cooling-compatibility ${f.mismatch.name}`);
+      }
+      return { env, names };
+    })
+    .filter((x) => x.names.length > 0);
 }
 
 const momentText = (env: Envelope) => (env.scenario.transient ? `transient into ${env.scenario.phase}` : env.scenario.phase);
@@ -142,10 +153,11 @@ function repair(ls: LinearSite, bounds: PlanBounds, counts: PhaseCounts[]): numb
     const broken = brokenBudgets(ls.site, counts);
     if (broken.length === 0) return steps;
     if (++steps > 10_000) throw new Error("planner: the plan could not be repaired");
-    const { env } = broken[0];
+    const { env, names } = broken[0];
     const k = ls.phases.indexOf(env.scenario.phase);
     const b = env.violations[0];
-    const row = ls.rows.find((r) => ls.moments[r.moment].phase === k && ls.moments[r.moment].transient === env.scenario.transient && r.kind === b.kind && r.subject === b.subject);
+    if (b === undefined) throw new Error(`planner: the plan breaks ${names.join(", ")} at ${momentText(env)}`);
+    const row = ls.rows.find((r) => ls.moments[r.moment].phase === k && ls.moments[r.moment].transient === env.scenario.transient && budgetKey(r) === budgetKey(b));
     type Pick = { kind: "pool" | "block"; i: number; coef: number };
     let best: Pick | undefined;
     for (const [pi, p] of ls.pools.entries()) {
@@ -173,8 +185,8 @@ function repair(ls: LinearSite, bounds: PlanBounds, counts: PhaseCounts[]): numb
   }
 }
 
-function heldPools(ls: LinearSite): HeldPool[] {
-  const out: HeldPool[] = [];
+function heldPools(ls: LinearSite): HeldLoad[] {
+  const out: HeldLoad[] = [];
   ls.pools.forEach((p, pi) => {
     const phases = ls.phases.filter((_, k) => ls.gate[pi][k] !== null);
     if (phases.length === 0) return;
@@ -182,7 +194,11 @@ function heldPools(ls: LinearSite): HeldPool[] {
     // A pool never shrinks: held at 0 in a phase, it is 0 in every phase before it too.
     const lastHeld = ls.gate[pi].map((g) => g !== null).lastIndexOf(true);
     const reason = `${first}${lastHeld > 0 ? `; pools never shrink, so it has no nodes through ${ls.phases[lastHeld]}` : ""}`;
-    out.push({ pool: p.name, phases, reason });
+    out.push({ kind: "pool", name: p.name, phases, reason });
+  });
+  ls.blocks.forEach((b, bi) => {
+    const why = ls.blockGate[bi];
+    if (why !== null) out.push({ kind: "block", name: b.name, phases: ls.phases, reason: `${why}; retired in ${ls.phases[0]}` });
   });
   return out;
 }
@@ -191,6 +207,8 @@ function heldPools(ls: LinearSite): HeldPool[] {
 export async function planSite(site: Site, input: PlanInput, weights: number[], opts: PlanOptions): Promise<PlanResult> {
   const ls = linearSite(site);
   const values: UnitValues = unitValues(site, opts.objective, input.economics);
+  const gated = gateConflict(ls, input.bounds);
+  if (gated !== null) return { feasible: false, conflict: gated, message: gated.message };
   const { milp, cols } = buildProgram(ls, input.bounds, weights, values);
   const res = await solveMilp(milp, { relGap: opts.relGap ?? DEFAULT_REL_GAP, timeLimit: opts.timeLimit ?? 60 });
 
@@ -236,14 +254,14 @@ export async function planSite(site: Site, input: PlanInput, weights: number[], 
 
   const planned = withCounts(site, counts);
   const envs = siteEnvelope(planned).filter((e) => !e.scenario.transient);
-  const starts = site.spec.rollout.phases.map((p) => (p as { start?: unknown }).start);
+  const starts = phaseStarts(site);
   const phases: PlannedPhase[] = ls.phases.map((name, k) => {
     const env = envs[k];
     const gpuKW = env.loads.filter((l) => l.kind === "gpu").reduce((s, l) => s + l.itKW, 0);
     const start = starts[k];
     return {
       name,
-      ...(start !== undefined ? { start: start instanceof Date ? start.toISOString().slice(0, 10) : String(start) } : {}),
+      ...(start !== undefined ? { start } : {}),
       gpu: counts[k].gpu,
       mining: counts[k].mining,
       binding: budgetName(env.binding),
