@@ -2,20 +2,50 @@
  * The envelope of a site per phase as a plain, JSON-ready report, and its
  * rendering for a terminal. Used by `repower envelope` and `repower preview`.
  */
-import { envelopeRows, type Budget, type BudgetRow, type LoadedStack, type PhaseRow } from "../components/model";
-import { paint as makePaint, percent, quantity, type Paint } from "./format";
+import { envelopeRows, poolItKW, scenarios, type Budget, type BudgetRow, type LoadedStack, type PhaseRow, type Site } from "../components/model";
+import { grouped, paint as makePaint, percent, power, visibleLength, type Paint } from "./format";
+
+/** A pool's nodes at a moment, and how many more would fit within every budget. */
+export interface PoolRoom {
+  pool: string;
+  nodes: number;
+  /** More nodes that fit; null for cloud pools. */
+  moreNodesFit: number | null;
+  /** The IT power of those nodes, MW (rack overhead included); null for cloud pools. */
+  moreItMW: number | null;
+}
+
+export type ReportPhase = Omit<PhaseRow, "pools"> & { pools: PoolRoom[] };
 
 export interface EnvelopeReport {
   stack: string;
   site: string;
   file: string;
   activePhase: string;
-  phases: PhaseRow[];
+  phases: ReportPhase[];
+}
+
+/** The model's rows per moment, with the power of the room left per pool. */
+export function reportPhases(site: Site): ReportPhase[] {
+  const moments = scenarios(site);
+  return envelopeRows(site).map((row, i) => {
+    const s = moments[i];
+    return {
+      ...row,
+      pools: row.pools.map((x) => {
+        const pool = site.gpuPools.find((p) => p.name === x.pool);
+        if (pool === undefined || x.moreNodesFit === null) return { ...x, moreItMW: null };
+        const now = s?.gpu[x.pool] ?? x.nodes;
+        const more = (poolItKW(pool, now + x.moreNodesFit) - poolItKW(pool, now)) / 1000;
+        return { ...x, moreItMW: Math.round(more * 1000) / 1000 };
+      }),
+    };
+  });
 }
 
 export function envelopeReport(loaded: LoadedStack): EnvelopeReport {
   const { site } = loaded;
-  return { stack: loaded.stack, site: site.name, file: loaded.file, activePhase: site.rollout.activePhase, phases: envelopeRows(site) };
+  return { stack: loaded.stack, site: site.name, file: loaded.file, activePhase: site.rollout.activePhase, phases: reportPhases(site) };
 }
 
 const LABEL: Record<Budget["kind"], string> = {
@@ -27,34 +57,84 @@ const LABEL: Record<Budget["kind"], string> = {
   rack: "rack density",
 };
 
-function budgetLabel(b: BudgetRow): string {
-  return b.kind === "site" || b.kind === "firm" || b.kind === "transformer" ? LABEL[b.kind] : `${LABEL[b.kind]} ${b.subject}`;
+/** "site power", "cooling hall-a", "feed yard-1". */
+export function budgetLabel(b: Pick<BudgetRow, "kind" | "subject">): string {
+  const label = LABEL[b.kind] ?? b.kind;
+  return b.kind === "site" || b.kind === "firm" || b.kind === "transformer" ? label : `${label} ${b.subject}`;
 }
 
-/** The envelope per phase as lines of text for a terminal. */
+/** A firm budget whose limit is the site limit says nothing the site budget does not (no firm limit was given). */
+export function shownBudgets(ph: Pick<PhaseRow, "budgets" | "siteLimitMW" | "firmLimitMW">): BudgetRow[] {
+  return ph.budgets.filter((b) => !(b.kind === "firm" && b.ok && ph.firmLimitMW >= ph.siteLimitMW));
+}
+
+const usedOf = (b: BudgetRow) => (b.used === null ? "?" : power(b.used, b.unit, b.kind));
+const limitOf = (b: BudgetRow) => (b.limit === null ? "?" : power(b.limit, b.unit, b.kind));
+
+function budgetLines(rows: BudgetRow[], indent: string, p: Paint, labelWidth: number): string[] {
+  const cells = rows.map((b) => {
+    const u = b.utilisationPercent === null ? Infinity : b.utilisationPercent / 100;
+    const status = !b.ok ? p.red(p.bold("OVER")) : u > 0.9 ? p.yellow("high") : p.green("ok");
+    return [budgetLabel(b), usedOf(b), limitOf(b), percent(u), status, b.binding ? p.bold("◀ binding") : ""];
+  });
+  const w = [labelWidth, 1, 2, 3].map((i, k) => (k === 0 ? i : Math.max(...cells.map((c) => c[i].length))));
+  return cells.map((c) => `${indent}${c[0].padEnd(w[0])}  ${c[1].padStart(w[1])} / ${c[2].padStart(w[2])}  ${c[3].padStart(w[3])}  ${c[4]}${c[5] ? "  " + c[5] : ""}`);
+}
+
+/** "h100-a: 512 nodes, room for 1,252 more (≈ 63.86 MW IT)". */
+export function roomLine(x: PoolRoom): string {
+  if (x.moreNodesFit === null) return `${x.pool}: ${grouped(x.nodes)} node${x.nodes === 1 ? "" : "s"} (cloud, not charged to the site)`;
+  const room = x.moreNodesFit === 0 ? "no room for more" : `room for ${grouped(x.moreNodesFit)} more (≈ ${grouped(x.moreItMW ?? 0, 2)} MW IT)`;
+  return `${x.pool}: ${grouped(x.nodes)} node${x.nodes === 1 ? "" : "s"}, ${room}`;
+}
+
+const sameFigures = (a: BudgetRow, b: BudgetRow | undefined) => b !== undefined && a.used === b.used && a.limit === b.limit;
+
+/** The envelope per phase as lines of text for a terminal (80 columns). */
 export function renderEnvelope(report: EnvelopeReport, p: Paint = makePaint(false)): string {
   const out: string[] = [];
-  out.push(p.bold(`${report.site}`) + p.dim(` (stack ${report.stack}, ${report.file})`));
-  for (const ph of report.phases) {
-    const title = ph.transient ? `${ph.name} (transient from ${ph.from})` : ph.name;
+  out.push(p.bold(report.site) + p.dim(`  ${report.file} (stack ${report.stack})`));
+  const labelWidth = Math.max(12, ...report.phases.flatMap((ph) => shownBudgets(ph).map((b) => budgetLabel(b).length)));
+  const ends = report.phases.filter((ph) => !ph.transient);
+  for (const ph of ends) {
     out.push("");
-    out.push(p.bold(title) + (ph.active ? p.dim("  [active]") : ""));
-    const rows = ph.budgets.map((b) => {
-      const used = b.used === null ? "?" : quantity(b.used, b.unit);
-      const limit = b.limit === null ? "?" : quantity(b.limit, b.unit);
-      const u = b.utilisationPercent === null ? Infinity : b.utilisationPercent / 100;
-      const status = !b.ok ? p.red("OVER") : u > 0.9 ? p.yellow("high") : p.green("ok");
-      return [budgetLabel(b), used, limit, percent(u), status, b.binding ? "◀ binding" : ""];
-    });
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) {
-      out.push(
-        `  ${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])} / ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}  ${r[4]}${r[5] ? "  " + p.bold(r[5]) : ""}`,
-      );
+    out.push(p.bold(ph.name) + (ph.active ? "  " + p.bold("[active]") : ""));
+    const rows = shownBudgets(ph);
+    out.push(...budgetLines(rows, "  ", p, labelWidth));
+    for (const x of ph.pools) out.push(p.dim(`  ${roomLine(x)}`));
+    const tr = report.phases.find((t) => t.transient && t.name === ph.name);
+    if (tr) {
+      const key = (b: BudgetRow) => `${b.kind}/${b.subject}`;
+      const end = new Map(ph.budgets.map((b) => [key(b), b]));
+      const differ = shownBudgets(tr).filter((b) => !sameFigures(b, end.get(key(b))) || !b.ok);
+      const from = tr.from === "before-rollout" || tr.from === undefined ? "the fleet before the rollout still runs" : `${tr.from}'s miners still run`;
+      if (differ.length === 0) out.push(p.dim(`  → transient into ${ph.name}: within the figures above`));
+      else {
+        out.push(`  → transient into ${ph.name}, while ${from}:`);
+        out.push(...budgetLines(differ, "    ", p, labelWidth - 2));
+      }
     }
-    const fit = ph.pools.filter((x) => x.moreNodesFit !== null).map((x) => `${x.pool} ${x.nodes} (+${x.moreNodesFit} fit)`);
-    const cloud = ph.pools.filter((x) => x.moreNodesFit === null).map((x) => `${x.pool} ${x.nodes} (cloud)`);
-    if (fit.length + cloud.length > 0) out.push(p.dim(`  pools: ${[...fit, ...cloud].join(", ")}`));
   }
   return out.join("\n");
 }
+
+/** Budgets broken per moment, as "phase-2, → phase-3". */
+function brokenMoments(report: EnvelopeReport): string[] {
+  return report.phases.filter((ph) => ph.budgets.some((b) => !b.ok)).map((ph) => (ph.transient ? `transient into ${ph.name}` : ph.name));
+}
+
+/** `repower envelope`: the envelope, then a verdict line. */
+export function renderEnvelopeCommand(report: EnvelopeReport, p: Paint = makePaint(false)): string {
+  const broken = brokenMoments(report);
+  const count = report.phases.reduce((n, ph) => n + ph.budgets.filter((b) => !b.ok).length, 0);
+  const ends = report.phases.filter((ph) => !ph.transient).length;
+  const transients = report.phases.length - ends;
+  const moments = `${ends} phase${ends === 1 ? "" : "s"}${transients ? ` and ${transients} transient${transients === 1 ? "" : "s"}` : ""}`;
+  const verdict =
+    broken.length === 0
+      ? p.green(`✓ ${report.stack}: every budget holds in ${moments}`)
+      : p.red(`✗ ${report.stack}: ${count} budget${count === 1 ? "" : "s"} broken, in ${broken.join(", ")}`);
+  return `${renderEnvelope(report, p)}\n\n${verdict}`;
+}
+
+export { visibleLength };

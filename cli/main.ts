@@ -1,39 +1,23 @@
 /**
- * The `repower` command.
+ * The `repower` command: `repower --help` lists the commands, and
+ * `repower <command> --help` their options (cli/commands.ts).
  *
- *   repower envelope --stack <stack> | --config-file <path> [--json]
- *
- * Exit status: 0 when every budget of every phase holds, 1 when one breaks,
- * 2 when the input is invalid (the message names file, field path and line).
+ * Exit status: 0 when every mandatory check holds, 1 when one fails, 2 when
+ * the input or the command line is invalid (the message names file, field
+ * path and line). Every error is printed in one voice: `repower: …` on
+ * stderr, never a stack trace or a parser's own wording.
  */
-import { parseArgs } from "node:util";
 import { SiteSpecError } from "../components/model/spec-errors";
+import { commandHelp, HelpRequested, overallHelp, parseCommandLine, UsageError } from "./command-line";
+import { CATALOG, COMMANDS, ENVELOPE, PLAN, PREVIEW } from "./commands";
 import { colourEnabled, paint } from "./format";
-import { stackRefs, UsageError } from "./stack-args";
+import { problemsOf, renderInvalid } from "./invalid-input";
+import { stackRefs } from "./stack-args";
+import { VERSION } from "./version";
 
 export { UsageError };
 
-export const USAGE = `usage:
-  repower preview --stack <stack>          the site's program and policy pack, offline (stacks/Pulumi.<stack>.yaml)
-  repower preview --config-file <path>     the same for any stack config file
-  repower preview --all                    every stack in stacks/, in parallel
-    --json                                 the report as JSON on stdout, nothing else there
-    --out <dir>                            rendered manifests, report.md, report.sarif, junit.xml, report.json, envelope.svg/png
-    --jobs <n>                             worker processes for --all (default: the machine's cores)
-  repower envelope --stack <stack>         the envelope of stacks/Pulumi.<stack>.yaml, per phase
-  repower envelope --config-file <path>    the same for any stack config file
-    --json                                 the report as JSON on stdout
-  repower plan --stack <stack>             the best counts for every phase the envelope allows
-  repower plan --config-file <path>        the same for any stack config file
-    --objective gpu-mw|value               what to maximise (default gpu-mw)
-    --json                                 the plan as JSON on stdout
-    --write                                put the plan into the stack file's phases
-    --out <dir>                            plan.json and the stack file with the plan
-    --time-limit <s>                       seconds the solver may take (default 60)
-    --gap <percent>                        stop within this much of the best (default 0.1, at most 1)
-  repower catalog [--json]                 the built-in GPU systems and miners, every figure with its source
-
-exit status: 0 no mandatory policy fails (envelope: every budget holds; plan: a plan), 1 one fails (plan: none exists), 2 invalid input`;
+export const USAGE = overallHelp(COMMANDS, VERSION);
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -41,21 +25,25 @@ export interface Io {
 }
 
 function envelopeCommand(args: string[], io: Io): number {
-  const { values } = parseArgs({
-    args,
-    options: { stack: { type: "string" }, "config-file": { type: "string" }, json: { type: "boolean", default: false } },
-    strict: true,
-    allowPositionals: false,
-  });
-  const [{ file }] = stackRefs(values);
+  const values = parseCommandLine(ENVELOPE, args);
+  const [ref] = stackRefs(values as { stack?: string; "config-file"?: string }, false);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadStackFile } = require("../components/model") as typeof import("../components/model");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { envelopeReport, renderEnvelope } = require("./envelope-report") as typeof import("./envelope-report");
-  const report = envelopeReport(loadStackFile(file));
+  const { envelopeReport, renderEnvelopeCommand } = require("./envelope-report") as typeof import("./envelope-report");
+  let loaded;
+  try {
+    loaded = loadStackFile(ref.file);
+  } catch (e) {
+    if (values.json && e instanceof SiteSpecError) {
+      io.stdout.write(JSON.stringify({ stack: ref.stack, file: ref.file, ok: false, exitCode: 2, status: "invalid", problems: problemsOf(e) }, null, 2) + "\n");
+    }
+    throw e;
+  }
+  const report = envelopeReport(loaded);
   const ok = report.phases.every((ph) => ph.budgets.every((b) => b.ok));
   if (values.json) io.stdout.write(JSON.stringify({ ...report, ok }, null, 2) + "\n");
-  else io.stdout.write(renderEnvelope(report, paint(colourEnabled(io.stdout))) + "\n");
+  else io.stdout.write(renderEnvelopeCommand(report, paint(colourEnabled(io.stdout))) + "\n");
   return ok ? 0 : 1;
 }
 
@@ -67,31 +55,55 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case "envelope":
         return envelopeCommand(rest, io);
       case "catalog":
+        parseCommandLine(CATALOG, rest); // its help and errors in the voice of the others
         return (await import("./catalog-command")).catalogCommand(rest, io);
-      case "preview":
+      case "preview": {
+        parseCommandLine(PREVIEW, rest); // --help before anything loads
         // Loaded only for preview: it brings the Pulumi SDK, gRPC and the chart library.
         return await (await import("./preview")).previewCommand(rest, io, (msg) => {
-          throw new UsageError(msg);
+          throw new UsageError(msg, "preview");
         });
+      }
+      case "--version":
+      case "-V":
+        io.stdout.write(`repower ${VERSION}\n`);
+        return 0;
+      case "help": {
+        const spec = COMMANDS.find((c) => c.name === rest[0]);
+        if (rest.length > 0 && spec === undefined) throw new UsageError(`help: no command ${JSON.stringify(rest[0])}`);
+        io.stdout.write((spec ? commandHelp(spec) : USAGE) + "\n");
+        return 0;
+      }
       case "plan":
+        parseCommandLine(PLAN, rest); // its help and errors in the voice of the others
         // Loaded only for plan: it brings the solver.
         return await (await import("./plan")).planCommand(rest, io);
-      case undefined:
-      case "help":
       case "--help":
       case "-h":
         io.stdout.write(USAGE + "\n");
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+        return 0;
+      case undefined:
+        io.stderr.write(USAGE + "\n");
+        return 2;
+      default: {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { nearest } = require("../components/model/spec-errors") as typeof import("../components/model/spec-errors");
+        const near = nearest(command, COMMANDS.map((c) => c.name));
+        throw new UsageError(`unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : ""}`);
+      }
     }
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout.write(commandHelp(COMMANDS.find((c) => c.name === e.command)!) + "\n");
+      return 0;
+    }
     if (e instanceof SiteSpecError) {
-      io.stderr.write(`repower: invalid site spec\n${e.message}\n`);
+      io.stderr.write(renderInvalid(e, paint(colourEnabled(io.stderr))) + "\n");
       return 2;
     }
-    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr.write(`repower: ${(e as Error).message}\n${USAGE}\n`);
+    if (e instanceof UsageError) {
+      const cmd = e.command ?? (COMMANDS.some((c) => c.name === command) ? command : undefined);
+      io.stderr.write(`repower: ${e.message}\n${cmd ? `run "repower ${cmd} --help" for its options` : `run "repower --help" for the commands`}\n`);
       return 2;
     }
     throw e;

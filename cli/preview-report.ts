@@ -3,8 +3,11 @@
  * policy pack's diagnostics, and where in the stack file each violation
  * comes from.
  */
-import { activePhase, envelopeRows, momentOf, type FieldPath, type LoadedStack, type PhaseRow, type Site } from "../components/model";
-import type { Diagnostic } from "./policy-client";
+import { activePhase, momentOf, type FieldPath, type LoadedStack, type Site } from "../components/model";
+import { reportPhases, type ReportPhase } from "./envelope-report";
+import type { Problem } from "./invalid-input";
+import { appliesIn, countPolicies, type PolicyCounts } from "./findings";
+import type { Diagnostic, PolicyInfo } from "./policy-client";
 
 export interface Violation {
   policy: string;
@@ -14,6 +17,10 @@ export interface Violation {
   /** True when it concerns the transient into `phase`. */
   transient: boolean;
   message: string;
+  /** (v2) The budget it breaks, where it is a budget violation. */
+  budget?: { kind: string; name: string; used: number; limit: number; unit: "MW" | "kW" };
+  /** (v2) What would fix it. */
+  remedies?: string[];
   /** The resource it was reported on, if any. */
   urn?: string;
   /** Where in the stack file it comes from. */
@@ -33,11 +40,26 @@ export interface StackReport {
   exitCode: 0 | 1 | 2;
   /** For `invalid` and `error`: what went wrong. */
   error?: string;
+  /** For `invalid`: each problem with its file, line, column and field path. */
+  problems?: Problem[];
   activePhase?: string;
-  phases: PhaseRow[];
+  phases: ReportPhase[];
   violations: Violation[];
   /** Resources the program registered. */
   resources: number;
+  /** Each policy of the pack once: failed, advisory, passed or not applicable (set once the pack has answered). */
+  policies?: PolicyCounts;
+  /** The phases in which each policy has something to check (the others are "not applicable"). */
+  applicable?: Record<string, string[]>;
+}
+
+/** Fills in `policies` and `applicable` of a checked stack's report. */
+export function withPolicyCounts(r: StackReport, site: Site, policies: readonly PolicyInfo[]): StackReport {
+  if (r.error !== undefined) return r;
+  const pools = { any: site.gpuPools.length > 0, capped: site.gpuPools.some((p) => p.powerCapWatts !== undefined) };
+  const names = r.phases.filter((p) => !p.transient).map((p) => p.name);
+  const applicable = Object.fromEntries(policies.map((p) => [p.name, names.filter((n) => appliesIn(p.name, n, r.phases, pools))]));
+  return { ...r, policies: countPolicies(policies, r.violations, r.phases, pools), applicable };
 }
 
 /** The phase a message speaks of, else the active phase (what is deployed now). */
@@ -112,13 +134,13 @@ export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnosti
     status: failed ? "violations" : "ok",
     exitCode: failed ? 1 : 0,
     activePhase: activePhase(site).name,
-    phases: envelopeRows(site),
+    phases: reportPhases(site),
     violations,
     resources,
   };
 }
 
 /** A report of a stack that could not be checked. */
-export function failedReport(stack: string, file: string, status: "invalid" | "error", error: string): StackReport {
-  return { stack, site: "", file, ok: false, status, exitCode: 2, error, phases: [], violations: [], resources: 0 };
+export function failedReport(stack: string, file: string, status: "invalid" | "error", error: string, problems?: Problem[]): StackReport {
+  return { stack, site: "", file, ok: false, status, exitCode: 2, error, ...(problems ? { problems } : {}), phases: [], violations: [], resources: 0 };
 }

@@ -10,23 +10,26 @@ import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { loadStackFile, SiteSpecError, type LoadedStack } from "../components/model";
-import { renderEnvelope } from "./envelope-report";
 import { colourEnabled, paint, type Paint } from "./format";
 import type { PolicyInfo, PolicyPackProcess } from "./policy-client";
-import { failedReport, stackReport, type StackReport } from "./preview-report";
+import { failedReport, stackReport, withPolicyCounts, type StackReport } from "./preview-report";
+import { renderStack, renderSummary } from "./preview-text";
 import type { WorkerJob, WorkerMessage } from "./preview-worker";
 import type { RegisteredResource } from "./program-run";
 import { manifestFiles, writeFiles } from "./render-manifests";
 import { junitReport, markdownReport, sarifReport } from "./report-formats";
+import { parseCommandLine } from "./command-line";
+import { PREVIEW } from "./commands";
+import { problemsOf, renderInvalid } from "./invalid-input";
+import { VERSION } from "./version";
+import { progressWanted, startProgress, type Progress } from "./progress";
 import { stackRefs } from "./stack-args";
 
 const WORKER = path.join(__dirname, "preview-worker.js");
 // The Pulumi SDK is loaded only after the policy pack has been started, so that the two load side by side.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadWorker = () => require("./preview-worker") as typeof import("./preview-worker");
-const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 
 import type { PreviewIo } from "./preview";
 
@@ -34,6 +37,8 @@ interface Checked {
   report: StackReport;
   run?: { resources: RegisteredResource[]; outputs: Record<string, unknown> };
   loaded?: LoadedStack;
+  /** The stack file's problems, when it is invalid. */
+  invalid?: SiteSpecError;
 }
 
 /** Runs the programs of `jobs` on up to `workers` worker processes; calls `onResult` as each finishes. */
@@ -69,58 +74,6 @@ function runInWorkers(jobs: WorkerJob[], workers: number, onResult: (m: WorkerMe
   ).then(() => chain);
 }
 
-function progress(io: PreviewIo, enabled: boolean, total: number) {
-  let done = 0;
-  const draw = () => {
-    if (!enabled) return;
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    io.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} stacks`);
-    if (done === total) io.stderr.write("\n");
-  };
-  draw();
-  return () => {
-    done++;
-    draw();
-  };
-}
-
-/** The text report of one stack: the envelope per phase, then the violations. */
-export function renderStack(r: StackReport, p: Paint): string {
-  if (r.error !== undefined) return `${p.bold(r.stack)}: ${p.red(r.status === "invalid" ? "invalid input" : "program error")}\n${r.error}`;
-  const out = [renderEnvelope({ stack: r.stack, site: r.site, file: r.file, activePhase: r.activePhase ?? "", phases: r.phases }, p), ""];
-  const mand = r.violations.filter((v) => v.enforcementLevel === "mandatory");
-  const adv = r.violations.filter((v) => v.enforcementLevel === "advisory");
-  for (const v of mand) out.push(`${p.red("✗")} ${p.bold(v.policy)} ${p.dim(`${v.location.file}:${v.location.line}`)}\n    ${v.message}`);
-  for (const v of adv) out.push(`${p.yellow("!")} ${p.bold(v.policy)} ${p.dim(`${v.location.file}:${v.location.line}`)}\n    ${v.message}`);
-  out.push(
-    mand.length === 0
-      ? p.green(`✓ ${r.stack}: no mandatory policy fails (${r.resources} resources checked${adv.length ? `, ${adv.length} advisories` : ""})`)
-      : p.red(`✗ ${r.stack}: ${mand.length} mandatory violation${mand.length === 1 ? "" : "s"}`),
-  );
-  return out.join("\n");
-}
-
-function renderSummary(reports: StackReport[], p: Paint): string {
-  const out: string[] = [];
-  const w = Math.max(5, ...reports.map((r) => r.stack.length));
-  for (const r of reports) {
-    const active = r.phases.find((x) => x.active);
-    const status = r.status === "ok" ? p.green("pass") : r.status === "violations" ? p.red("FAIL") : p.red(r.status === "invalid" ? "INVALID" : "ERROR");
-    const binding = active ? `${active.binding.kind} ${active.binding.subject} ${active.binding.utilisationPercent?.toFixed(1) ?? "∞"} %` : "";
-    out.push(`${r.stack.padEnd(w)}  ${status.padEnd(4)}  ${binding}`);
-  }
-  for (const r of reports) {
-    if (r.error !== undefined) out.push("", `${p.bold(r.stack)}: ${r.error}`);
-    for (const v of r.violations.filter((x) => x.enforcementLevel === "mandatory")) {
-      out.push("", `${p.red("✗")} ${p.bold(r.stack)} ${p.bold(v.policy)} ${p.dim(`${v.location.file}:${v.location.line}`)}\n    ${v.message}`);
-    }
-  }
-  const failed = reports.filter((r) => !r.ok).length;
-  out.push("", failed === 0 ? p.green(`✓ ${reports.length} stacks: no mandatory policy fails`) : p.red(`✗ ${failed} of ${reports.length} stacks fail`));
-  return out.join("\n");
-}
-
 function writeOut(dir: string, checked: Checked[], policies: PolicyInfo[], all: boolean): void {
   // The chart library is loaded only when charts are drawn.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -153,22 +106,12 @@ function combined(reports: StackReport[]) {
 }
 
 export async function runPreview(args: string[], io: PreviewIo, usage: (msg: string) => never, packStarting: Promise<PolicyPackProcess>): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      stack: { type: "string" },
-      "config-file": { type: "string" },
-      all: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      out: { type: "string" },
-      jobs: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const values = parseCommandLine(PREVIEW, args) as { stack?: string; "config-file"?: string; all?: boolean; json?: boolean; out?: string; jobs?: string };
+  values.all ??= false;
   const jobs = values.jobs !== undefined ? Number(values.jobs) : os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) usage(`--jobs: a whole number of at least 1, found ${JSON.stringify(values.jobs)}`);
-  const files = stackRefs(values);
+  if (values.jobs !== undefined && !values.all) usage("--jobs applies to --all only (one stack runs in this process)");
+  const files = stackRefs(values, true);
 
   const checked = new Map<string, Checked>();
   const valid: { job: WorkerJob; loaded: LoadedStack }[] = [];
@@ -177,11 +120,13 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
       valid.push({ job: f, loaded: loadStackFile(f.file) });
     } catch (e) {
       if (!(e instanceof SiteSpecError)) throw e;
-      checked.set(f.stack, { report: failedReport(f.stack, f.file, "invalid", e.message) });
+      checked.set(f.stack, { report: failedReport(f.stack, f.file, "invalid", e.message, problemsOf(e)), invalid: e });
     }
   }
-  const tick = progress(io, values.all && io.stderr.isTTY === true && !process.env.CI, files.length);
+  const bar: Progress = startProgress(io.stderr, progressWanted(io.stderr, values.json === true), files.length, values.all ? "" : files[0].stack);
+  const tick = () => bar.tick();
   for (let i = 0; i < checked.size; i++) tick();
+  bar.step(values.all ? "checking stacks" : "starting the policy pack and running the program");
 
   let pack: PolicyPackProcess | undefined;
   let policies: PolicyInfo[] = [];
@@ -194,6 +139,7 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
     const onResult = async (m: WorkerMessage) => {
       if (m.type === "done") return;
       const v = valid.find((x) => x.job.stack === m.stack)!;
+      if (m.type === "result") bar.step(values.all ? "checking stacks" : "checking with the policy pack");
       if (m.type === "error") {
         checked.set(m.stack, { report: failedReport(m.stack, m.file, m.invalid ? "invalid" : "error", m.message.replace(/^invalid site spec\n/, "")) });
       } else {
@@ -212,11 +158,16 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
     }
     policies = (await info).policies;
   } catch (e) {
+    bar.stop();
     io.stderr.write(`repower: the policy pack could not check the stacks: ${(e as Error).message}\n`);
     return 2;
   }
 
-  const ordered = files.map((f) => checked.get(f.stack)!);
+  bar.stop();
+  const ordered = files.map((f) => {
+    const c = checked.get(f.stack)!;
+    return c.loaded ? { ...c, report: withPolicyCounts(c.report, c.loaded.site, policies) } : c;
+  });
   const reports = ordered.map((c) => c.report);
   const exitCode = Math.max(0, ...reports.map((r) => r.exitCode));
   if (values.out !== undefined) writeOut(values.out, ordered, policies, values.all);
@@ -226,7 +177,9 @@ export async function runPreview(args: string[], io: PreviewIo, usage: (msg: str
   } else {
     const p = paint(colourEnabled(io.stdout));
     const text = values.all ? renderSummary(reports, p) : renderStack(reports[0], p);
-    if (!values.all && reports[0].error !== undefined) io.stderr.write(`repower: ${reports[0].status === "invalid" ? "invalid site spec" : "the program failed"}\n${reports[0].error}\n`);
+    const first = ordered[0];
+    if (!values.all && first.invalid !== undefined) io.stderr.write(renderInvalid(first.invalid, paint(colourEnabled(io.stderr))) + "\n");
+    else if (!values.all && reports[0].error !== undefined) io.stderr.write(`repower: ${reports[0].status === "invalid" ? "invalid input" : "the program failed"}\n${reports[0].error}\n`);
     else io.stdout.write(text + "\n");
     if (values.out !== undefined) io.stdout.write(p.dim(`reports and manifests written to ${values.out}`) + "\n");
   }

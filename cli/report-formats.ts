@@ -3,12 +3,14 @@
  * comment), SARIF 2.1.0 (code scanning, located at stack-file lines) and
  * JUnit XML (one test case per policy and phase).
  */
-import { quantity } from "./format";
+import { budgetLabel } from "./envelope-report";
+import { countsLine, groupFindings } from "./findings";
+import { grouped } from "./format";
 import type { PolicyInfo } from "./policy-client";
 import type { StackReport, Violation } from "./preview-report";
 
 const pct = (v: number | null) => (v === null ? "∞" : `${v.toFixed(1)} %`);
-const num = (v: number | null, unit: "MW" | "kW") => (v === null ? "?" : quantity(v, unit));
+const mw = (v: number | null) => (v === null ? "?" : `${grouped(v, 2)} MW`);
 const mdEscape = (s: string) => s.replace(/\|/g, "\\|");
 
 /** A pull-request comment for one or more stacks. */
@@ -18,12 +20,11 @@ export function markdownReport(reports: readonly StackReport[]): string {
   out.push(`## repower preview: ${failed === 0 ? "✅ every site within its envelope" : `❌ ${failed} of ${reports.length} site${reports.length === 1 ? "" : "s"} fail`}`);
   out.push("");
   if (reports.length > 1) {
-    out.push("| stack | result | binding budget (active phase) | violations |", "|---|---|---|---|");
+    out.push("| stack | result | binding budget (active phase) | policies |", "|---|---|---|---|");
     for (const r of reports) {
       const active = r.phases.find((p) => p.active);
-      const binding = active ? `${active.binding.kind} ${active.binding.subject} ${pct(active.binding.utilisationPercent)}` : "—";
-      const count = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-      out.push(`| ${r.stack} | ${statusWord(r)} | ${binding} | ${r.status === "invalid" || r.status === "error" ? "—" : count} |`);
+      const binding = active ? `${budgetLabel(active.binding)} ${pct(active.binding.utilisationPercent)}` : "—";
+      out.push(`| ${r.stack} | ${statusWord(r)} | ${binding} | ${r.policies ? countsLine(r.policies) : "—"} |`);
     }
     out.push("");
   }
@@ -34,20 +35,31 @@ export function markdownReport(reports: readonly StackReport[]): string {
       out.push("```", r.error, "```", "");
       continue;
     }
-    out.push(`Site \`${r.site}\`, active phase \`${r.activePhase}\`, ${r.resources} resources checked.`, "");
-    out.push("| phase | facility | site limit | firm | firm limit | binding |", "|---|---|---|---|---|---|");
+    out.push(`Site \`${r.site}\`, active phase \`${r.activePhase}\`, ${grouped(r.resources)} resources checked.${r.policies ? ` Policies: ${countsLine(r.policies)}.` : ""}`, "");
+    const firm = r.phases.some((p) => p.firmLimitMW < p.siteLimitMW);
+    out.push(`| phase | facility | site limit |${firm ? " firm | firm limit |" : ""} binding budget |`, `|---|---:|---:|${firm ? "---:|---:|" : ""}---|`);
     for (const p of r.phases) {
-      const name = p.transient ? `→ ${p.name} (transient)` : p.active ? `**${p.name}** (active)` : p.name;
-      out.push(`| ${name} | ${num(p.facilityMW, "MW")} | ${num(p.siteLimitMW, "MW")} | ${num(p.firmFacilityMW, "MW")} | ${num(p.firmLimitMW, "MW")} | ${p.binding.kind} ${p.binding.subject} ${pct(p.binding.utilisationPercent)} |`);
+      const name = p.transient ? `→ into ${p.name} (transient)` : p.active ? `**${p.name}** (active)` : p.name;
+      const over = p.budgets.some((b) => !b.ok);
+      const binding = `${over ? "❌ " : ""}${budgetLabel(p.binding)} ${pct(p.binding.utilisationPercent)}`;
+      out.push(`| ${name} | ${mw(p.facilityMW)} | ${mw(p.siteLimitMW)} |${firm ? ` ${mw(p.firmFacilityMW)} | ${mw(p.firmLimitMW)} |` : ""} ${binding} |`);
     }
     out.push("");
-    const mand = r.violations.filter((v) => v.enforcementLevel === "mandatory");
-    const adv = r.violations.filter((v) => v.enforcementLevel === "advisory");
-    for (const [title, list] of [["Mandatory violations", mand], ["Advisories", adv]] as const) {
+    const findings = groupFindings(r.violations, r.phases);
+    const mand = findings.filter((f) => f.enforcementLevel === "mandatory");
+    const adv = findings.filter((f) => f.enforcementLevel === "advisory");
+    for (const [title, list] of [["Failed", mand], ["Advisories", adv]] as const) {
       if (list.length === 0) continue;
-      out.push(`**${title}**`, "");
-      for (const v of list) out.push(`- \`${v.policy}\` (${v.location.file}:${v.location.line}): ${mdEscape(v.message)}`);
+      out.push(`**${title}** (${list.length} cause${list.length === 1 ? "" : "s"})`, "");
+      for (const f of list) {
+        const v = f.violations[0];
+        out.push(`- \`${f.policy}\` in ${f.moments.join(", ")} (${v.location.file}:${v.location.line}): ${mdEscape(v.message)}`);
+        for (const w of f.violations.slice(1)) out.push(`  - also ${mdEscape(w.message)}`);
+      }
       out.push("");
+    }
+    if (r.policies && r.policies.notApplicable.length > 0) {
+      out.push(`Not applicable here: ${r.policies.notApplicable.map((n) => `\`${n}\``).join(", ")}.`, "");
     }
   }
   return out.join("\n");
@@ -113,6 +125,19 @@ export function sarifReport(reports: readonly StackReport[], policies: readonly 
         properties: { stack: r.stack, phase: v.phase, transient: v.transient, ...(v.urn ? { urn: v.urn } : {}) },
       });
     }
+    // A policy with nothing to check on this site (no transformers declared, no firm limit below
+    // the site limit, …): SARIF 2.1.0 §3.27.9 kind "notApplicable", whose level must be "none".
+    for (const name of r.policies?.notApplicable ?? []) {
+      results.push({
+        ruleId: name,
+        ...(index.has(name) ? { ruleIndex: index.get(name) } : {}),
+        kind: "notApplicable",
+        level: "none",
+        message: { text: `${name}: not applicable to stack ${r.stack} (nothing of its kind is declared or planned)` },
+        locations: [location(r.file, 1, 1)],
+        properties: { stack: r.stack },
+      });
+    }
   }
   return {
     $schema: SARIF_SCHEMA,
@@ -142,9 +167,11 @@ export function junitReport(reports: readonly StackReport[], policies: readonly 
   let total = 0;
   let failures = 0;
   let errors = 0;
+  let skippedAll = 0;
   for (const r of reports) {
     const cases: string[] = [];
     let f = 0;
+    let skipped = 0;
     if (r.error !== undefined) {
       cases.push(`    <testcase classname="${xml(r.stack)}" name="site spec"><error message="${xml(r.status)}">${xml(r.error)}</error></testcase>`);
       errors++;
@@ -155,7 +182,11 @@ export function junitReport(reports: readonly StackReport[], policies: readonly 
           const hits: Violation[] = r.violations.filter((v) => v.policy === p.name && v.phase === phase);
           const name = `${p.name} @ ${phase}`;
           const mand = hits.filter((v) => v.enforcementLevel === "mandatory");
-          if (mand.length > 0) {
+          const applies = r.applicable?.[p.name]?.includes(phase) ?? true;
+          if (hits.length === 0 && !applies) {
+            skipped++;
+            cases.push(`    <testcase classname="${xml(r.stack)}" name="${xml(name)}"><skipped message="not applicable: nothing for ${xml(p.name)} to check in ${xml(phase)}"/></testcase>`);
+          } else if (mand.length > 0) {
             f++;
             cases.push(`    <testcase classname="${xml(r.stack)}" name="${xml(name)}"><failure message="${xml(mand[0].message)}" type="${xml(p.enforcementLevel)}">${xml(mand.map((v) => v.message).join("\n"))}</failure></testcase>`);
           } else if (hits.length > 0) {
@@ -168,7 +199,8 @@ export function junitReport(reports: readonly StackReport[], policies: readonly 
     }
     total += cases.length;
     failures += f;
-    suites.push(`  <testsuite name="${xml(r.stack)}" tests="${cases.length}" failures="${f}" errors="${r.error !== undefined ? 1 : 0}">\n${cases.join("\n")}\n  </testsuite>`);
+    skippedAll += skipped;
+    suites.push(`  <testsuite name="${xml(r.stack)}" tests="${cases.length}" failures="${f}" errors="${r.error !== undefined ? 1 : 0}" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`);
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="repower preview" tests="${total}" failures="${failures}" errors="${errors}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="repower preview" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skippedAll}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

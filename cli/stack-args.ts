@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { suggestion } from "../components/model/spec-errors";
 import { stackFile, stackNameOf } from "../components/model/stack-names";
+import { UsageError } from "./command-line";
 
-/** A usage or input error: printed without a stack trace, exit status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** The project's stack directory (Pulumi.yaml's `stackConfigDir`). */
 export const STACKS_DIR = "stacks";
@@ -35,9 +35,10 @@ export interface StackRef {
 }
 
 /** The stack files named by exactly one of --stack, --config-file or --all (when `all` is offered). */
-export function stackRefs(values: { stack?: string; "config-file"?: string; all?: boolean }): StackRef[] {
-  const given = [values.stack !== undefined, values["config-file"] !== undefined, values.all === true].filter(Boolean).length;
-  if (given !== 1) throw new UsageError(`give exactly one of --stack <stack>, --config-file <path>${values.all !== undefined ? " or --all" : ""}`);
+export function stackRefs(values: { stack?: string; "config-file"?: string; all?: boolean }, offersAll = values.all !== undefined): StackRef[] {
+  const named = [values.stack !== undefined && "--stack", values["config-file"] !== undefined && "--config-file", values.all === true && "--all"].filter(Boolean);
+  if (named.length > 1) throw new UsageError(`${named.join(" and ")} each say which stacks to check; give one`);
+  if (named.length === 0) throw new UsageError(`which stack? give --stack <stack>${offersAll ? ", --config-file <path> or --all" : " or --config-file <path>"}`);
   if (values.all) {
     const stacks = listStacks();
     if (stacks.length === 0) throw new UsageError(`--all: no stack files (${STACKS_DIR}/Pulumi.<stack>.yaml) here`);
@@ -50,5 +51,13 @@ export function stackRefs(values: { stack?: string; "config-file"?: string; all?
     return [{ stack: values.stack, file }];
   }
   const file = values["config-file"] as string;
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    stat = undefined;
+  }
+  if (stat === undefined) throw new UsageError(`--config-file: no such file ${file}`);
+  if (stat.isDirectory()) throw new UsageError(`--config-file: ${file} is a directory, not a stack file`);
   return [{ stack: stackNameOf(file), file: displayPath(file) }];
 }

@@ -7,7 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, envelopeRows, type BudgetRow, type PhaseRow, type PoolHeadroom, type Site } from "./model";
+import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, SITE_SPEC_VERSION, envelopeRows, type BudgetRow, type PhaseRow, type PoolHeadroom, type Site } from "./model";
 import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, podSecurityLabels } from "./naming";
 
 
@@ -24,6 +24,7 @@ export interface SitePowerEnvelopeArgs {
 export function envelopeData(site: Site, stack: string, rows: PhaseRow[] = envelopeRows(site)): Record<string, string> {
   return {
     schema: ENVELOPE_SCHEMA,
+    specVersion: SITE_SPEC_VERSION,
     stack,
     site: site.name,
     activePhase: site.rollout.activePhase,

@@ -6,7 +6,7 @@
  * as a problem, so that policies fail closed.
  */
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
-import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, LABEL_POOL, LABEL_SKU, siteEnvelope, validateSite, type Envelope as Moment, type Site } from "../components/model";
+import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, LABEL_POOL, LABEL_SKU, SITE_SPEC_VERSION, siteEnvelope, specVersionReadable, UNVERSIONED_SPEC, validateSite, type Envelope as Moment, type Site } from "../components/model";
 import { gpuMarking, isGpuAmiType, isGpuInstanceType, karpenterGpuFamilies, type Requirement } from "./gpu-capacity";
 import { isUnknown, raw, unknownMessage, unknownPaths } from "./known";
 
@@ -93,6 +93,14 @@ export function readEnvelope(resource: SeenResource): Envelope {
   if (unknown.length > 0) return { ok: false, problem: unknownMessage(`${ENVELOPE_CONFIGMAP}'s content`, unknown).replace(/\.$/, ""), resource: cm };
   if (data.schema !== ENVELOPE_SCHEMA) {
     return { ok: false, problem: `${ENVELOPE_CONFIGMAP} has schema ${JSON.stringify(data.schema)}, expected "${ENVELOPE_SCHEMA}"`, resource: cm };
+  }
+  const specVersion = data.specVersion === undefined ? UNVERSIONED_SPEC : String(data.specVersion);
+  if (!specVersionReadable(specVersion)) {
+    return {
+      ok: false,
+      problem: `${ENVELOPE_CONFIGMAP} publishes site spec version ${JSON.stringify(specVersion)}, but this policy pack understands site spec version ${SITE_SPEC_VERSION} and older; use a pack that reads version ${specVersion}`,
+      resource: cm,
+    };
   }
   if (typeof data["site.json"] !== "string") return { ok: false, problem: `${ENVELOPE_CONFIGMAP} has no site.json`, resource: cm };
   if (data.stack !== stack) {

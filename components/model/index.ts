@@ -17,5 +17,6 @@ export * from "./envelope-summary";
 export * from "./remedies";
 export * from "./cooling-compatibility";
 export * from "./published-names";
+export * from "./spec-version";
 export * from "./gpu-vendor";
 export * from "./remote-networks";

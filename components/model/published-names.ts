@@ -5,7 +5,7 @@
 
 /** The ConfigMap holding a site's validated spec and budgets (namespace `repower-system`). */
 export const ENVELOPE_CONFIGMAP = "repower-site-envelope";
-/** Version of that ConfigMap's data layout. */
+/** Version of that ConfigMap's data layout; its `specVersion` key is the site spec version of its `site.json` (spec-version.ts). */
 export const ENVELOPE_SCHEMA = "repower.io/envelope/v1";
 /** The ConfigMap of device-plugin configs the GPU Operator reads (gpu-operator mode). */
 export const OPERATOR_CONFIGMAP = "repower-device-plugin-configs";

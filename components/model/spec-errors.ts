@@ -43,12 +43,19 @@ export function formatPath(path: FieldPath): string {
   return out === "" ? "(root)" : out;
 }
 
+/** The field an issue is about, as messages print it: `repower:site.gpuPools[0].sku`, or `(document)`. */
+export function issuePath(issue: SpecIssue): string {
+  if (issue.root === "file") {
+    if (issue.path.length > 2 && issue.path[0] === "config" && issue.path[1] === "repower:site") return `repower:site.${formatPath(issue.path.slice(2))}`;
+    return issue.path.length === 0 ? "(document)" : formatPath(issue.path);
+  }
+  return issue.path.length === 0 ? "repower:site" : `repower:site.${formatPath(issue.path)}`;
+}
+
 /** One line an issue: `file:line:column: path: message`. */
 export function formatIssue(file: string, issue: SpecIssue): string {
   const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
-  if (issue.root === "file") return `${where}: ${issue.path.length === 0 ? "(document)" : formatPath(issue.path)}: ${issue.message}`;
-  const path = issue.path.length === 0 ? "repower:site" : `repower:site.${formatPath(issue.path)}`;
-  return `${where}: ${path}: ${issue.message}`;
+  return `${where}: ${issuePath(issue)}: ${issue.message}`;
 }
 
 export function formatIssues(file: string, issues: readonly SpecIssue[]): string {
@@ -99,8 +106,8 @@ export function suggestion(name: string, candidates: readonly string[]): string 
   const near = nearest(name, candidates);
   if (near !== undefined) return `; did you mean "${near}"?`;
   if (candidates.length === 0) return "; none are declared";
-  const shown = candidates.slice(0, 8).map((c) => `"${c}"`).join(", ");
-  return `; valid: ${shown}${candidates.length > 8 ? ", …" : ""}`;
+  const shown = candidates.slice(0, 24).map((c) => `"${c}"`).join(", ");
+  return `; valid: ${shown}${candidates.length > 24 ? `, and ${candidates.length - 24} more` : ""}`;
 }
 
 /** A printable, bounded rendering of a value found in the file. */
@@ -114,4 +121,50 @@ export function describeValue(v: unknown): string {
     return `the string ${JSON.stringify(s)}`;
   }
   return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Where a YAML syntax error most likely comes from when it is a line
+ * indented wrongly: the first line near `line` (1-based) whose indentation
+ * does not fit the line above it. A parser reports such a line late and
+ * several times over; a person wants the line and the two indentations.
+ */
+export function indentationHint(text: string, line: number): { line: number; column: number; message: string; opensAbove: boolean } | undefined {
+  const lines = text.split("\n").map((l) => l.replace(/\r$/, ""));
+  const content = (i: number) => i >= 0 && i < lines.length && lines[i].trim() !== "" && !lines[i].trim().startsWith("#");
+  const indent = (s: string) => s.length - s.trimStart().length;
+  const opens = (s: string) => /:\s*(#.*)?$/.test(s) && !/^\s*#/.test(s);
+  const keyColumn = (s: string) => indent(s) + (/^\s*- /.test(s) ? 2 : 0);
+  for (let i = Math.max(0, line - 2); i <= Math.min(lines.length - 1, line + 1); i++) {
+    if (!content(i)) continue;
+    let j = i - 1;
+    while (j >= 0 && !content(j)) j--;
+    if (j < 0) continue;
+    const here = lines[i];
+    const above = lines[j];
+    const n = indent(here);
+    const dash = /^\s*- /.test(here);
+    const spaces = (k: number) => `${k} space${k === 1 ? "" : "s"}`;
+    if (opens(above)) {
+      if (n > keyColumn(above) || (dash && n === keyColumn(above))) continue;
+      return { line: i + 1, column: n + 1, opensAbove: true, message: `bad indentation: the line above opens a map, so this line must be indented more than its ${spaces(keyColumn(above))}; found ${spaces(n)}` };
+    }
+    if (n === keyColumn(above) || (dash && n === indent(above))) continue;
+    if (n < indent(above)) {
+      // A step back out is fine when it returns to the column of an enclosing key or list item.
+      let ok = false;
+      for (let k = j - 1; k >= 0; k--) {
+        if (!content(k)) continue;
+        if (indent(lines[k]) === n || keyColumn(lines[k]) === n) {
+          // Back to a list item's dash: only another item may start there; back to a key's column: a key.
+          ok = indent(lines[k]) === n ? !/^\s*- /.test(lines[k]) || dash : !dash;
+          break;
+        }
+        if (indent(lines[k]) < n) break;
+      }
+      if (ok) continue;
+    }
+    return { line: i + 1, column: n + 1, opensAbove: false, message: `bad indentation: this line is indented ${spaces(n)}, the line above ${spaces(keyColumn(above))}; keys of one map start at the same column` };
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import { validateSite, type Site } from "./site";
 import type { SiteSpec } from "./site-spec";
-import { describeValue, nearest, SiteSpecError, type FieldPath, type SpecIssue } from "./spec-errors";
+import { describeValue, indentationHint, nearest, SiteSpecError, type FieldPath, type SpecIssue } from "./spec-errors";
 
 /** The config key that holds the site. */
 export const SITE_KEY = "repower:site";
@@ -117,11 +117,23 @@ export function parseStackText(text: string, file: string): LoadedStack {
     new SiteSpecError(file, [{ path: p, root: "file", message, line, column }]);
 
   if (doc.errors.length > 0) {
-    const issues: SpecIssue[] = doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-      return { path: pathAt(doc.contents, e.pos[0]), root: "file", message: `invalid YAML: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
-    });
-    throw new SiteSpecError(file, issues);
+    // One syntax error is reported: the parser's later errors follow from the first (a line
+    // indented wrongly gives several, at paths of a document it could not read).
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+    const indentish = ["BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "MISSING_CHAR"].includes(e.code) && !doc.errors.some((x) => x.code === "BLOCK_IN_FLOW");
+    const hint = indentish ? indentationHint(text, pos.line) : undefined;
+    const at = hint ? { line: hint.line, col: hint.column } : pos;
+    let path = pathAt(doc.contents, e.pos[0]);
+    if (hint) {
+      // The lines above the bad one still parse: the field is where they leave off.
+      const before = text.split("\n").slice(0, hint.line - 1).join("\n");
+      const above = parseDocument(before);
+      const p = pathAt(above.contents, Math.max(0, before.trimEnd().length - 1));
+      path = hint.opensAbove || p.length === 0 ? p : p.slice(0, -1);
+    }
+    const message = hint ? hint.message : `invalid YAML: ${e.message.split("\n")[0]}`;
+    throw new SiteSpecError(file, [{ path, root: "file", message, line: at.line, column: at.col }]);
   }
   if (text.trim() === "" || doc.contents === null) {
     throw fileIssue(`the file is empty; expected a map with config: ${SITE_KEY}`);

@@ -6,7 +6,39 @@
  */
 import type { core } from "zod";
 import { SiteSpecSchema } from "./site-spec";
-import { describeValue, suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
+import { describeValue, nearest, suggestion, type FieldPath, type SpecIssue } from "./spec-errors";
+
+/**
+ * Words people write for a key of the spec, and the key they mean: a phase's
+ * date is its `start`, a capacity is in MW. Used before spelling distance,
+ * which would offer "name" for "date".
+ */
+const KEY_WORDS: Record<string, readonly string[]> = {
+  start: ["date", "startdate", "starts", "begin", "begins", "from", "when", "on"],
+  inService: ["inservice", "service", "commissioned", "online", "active"],
+  interconnectMW: ["interconnect", "interconnection", "capacity", "limit", "poi"],
+  ratingMVA: ["rating", "mva", "capacity"],
+  capacityMW: ["capacity", "mw"],
+  units: ["count", "number", "quantity", "qty"],
+  coolingZone: ["zone", "cooling"],
+  gpuPools: ["pools", "gpus", "gpu"],
+  coolingZones: ["zones", "cooling"],
+  model: ["miner", "sku"],
+  sku: ["model", "system"],
+  voltageKV: ["voltage", "kv"],
+};
+
+/** The key of `known` that `key` most likely means: same letters in another case, a unit left off, a synonym, or a near spelling. */
+export function keySuggestion(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase().replace(/[-_ ]/g, "");
+  const same = known.find((k) => k.toLowerCase() === lower);
+  if (same !== undefined) return same;
+  const unit = known.find((k) => /^(MW|MVA|KW|KV|Percent|Watts|W|A|V)$/i.test(k.slice(lower.length)) && k.toLowerCase().startsWith(lower));
+  if (unit !== undefined) return unit;
+  const word = known.find((k) => KEY_WORDS[k]?.includes(lower));
+  if (word !== undefined) return word;
+  return nearest(key, known);
+}
 
 type AnySchema = { _zod: { def: Record<string, unknown> & { type: string } } };
 
@@ -90,13 +122,15 @@ export function zodIssues(issues: readonly core.$ZodIssue[], input: unknown): Sp
       case "unrecognized_keys": {
         const known = knownKeysAt(path);
         for (const key of issue.keys) {
-          out.push({ path: [...path, key], message: `unknown key "${key}"${suggestion(key, known)}` });
+          const near = keySuggestion(key, known);
+          const list = known.length > 0 ? `valid here: ${known.join(", ")}` : "no keys are valid here";
+          out.push({ path: [...path, key], message: `unknown key "${key}"; ${near !== undefined ? `did you mean "${near}"? (${list})` : list}` });
         }
         break;
       }
       case "invalid_type": {
         if (found === undefined) {
-          out.push({ path, message: `required ${TYPE_NAMES[issue.expected] ?? issue.expected} is missing` });
+          out.push({ path, message: `missing; ${TYPE_NAMES[issue.expected] ?? issue.expected} is required here` });
         } else {
           const what = TYPE_NAMES[issue.expected] ?? issue.expected;
           const nan = typeof found === "number" && !Number.isFinite(found) ? " (numbers must be finite)" : "";

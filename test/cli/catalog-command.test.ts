@@ -65,11 +65,12 @@ describe("repower catalog", () => {
     expect(out.gpuSystems.find((s) => s.id === "dgx-h100")!.systemKW).toEqual({ value: 10.2, source: expect.stringMatching(/DGX H100/), uncertain: false });
   });
 
-  it("exits 2 on an unknown flag, with the usage and no stack trace", () => {
+  it("exits 2 on an unknown flag, pointing to the command's help, with no stack trace", () => {
     const r = repower(["catalog", "--yaml"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/usage:/);
-    expect(r.stderr).toMatch(/repower catalog \[--json\]/);
+    expect(r.stderr).toMatch(/^repower: repower catalog: unknown option --yaml\n/);
+    expect(r.stderr).toMatch(/run "repower catalog --help" for its options/);
+    expect(repower(["catalog", "--help"]).stdout).toMatch(/repower catalog \[--json\]/);
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(r.stdout).toBe("");
   });

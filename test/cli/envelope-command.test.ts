@@ -7,8 +7,14 @@ describe("repower envelope", () => {
   it("prints the envelope of an example per phase and exits 0", () => {
     const r = repower(["envelope", "--stack", "pecos-yard"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/phase-1 \(transient from before-rollout\)/);
+    expect(r.stdout).toMatch(/→ transient into phase-1, while the fleet before the rollout still runs:\n {4}site power +112\.95 MW \/ 142\.50 MW {2}79\.3 % {2}ok {2}◀ binding/);
     expect(r.stdout).toMatch(/site power\s+86\.95 MW \/\s+142\.50 MW\s+61\.0 %/);
+    // Feeds in MW beside the other budgets, thousands separated; the room left per pool in nodes and MW.
+    expect(r.stdout).toMatch(/feed hall-a-1 +5\.22 MW \/ +21\.80 MW/);
+    expect(r.stdout).toMatch(/h100-a: 512 nodes, room for 1,252 more \(≈ 12\.77 MW IT\)/);
+    expect(r.stdout).toMatch(/h100-a: 1,536 nodes, room for 228 more/);
+    expect(r.stdout).not.toMatch(/ kW \/ .* MW|\d{4,}\.\d+ kW/);
+    expect(r.stdout).toMatch(/\n\n✓ pecos-yard: every budget holds in 3 phases and 3 transients\n$/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
 
@@ -27,6 +33,9 @@ describe("repower envelope", () => {
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(false);
+    const text = repower(["envelope", "--config-file", file]);
+    expect(text.stdout).toMatch(/cooling hall-a +18\.36 MW \/ +18\.00 MW +102\.0 % +OVER/);
+    expect(text.stdout).toMatch(/\n✗ over: 2 budgets broken, in phase-2, phase-3\n$/);
   });
 
   it("exits 2 on invalid input, naming file, path and line, without a stack trace", () => {

@@ -34,7 +34,9 @@ describe("exit status and output", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/rebuild {2}\[active\]/);
     expect(r.stdout).toMatch(/rack density gb200 +132\.0 kW \/ +140\.0 kW +94\.3 % +high/); // 18 × 6.667 + 12 kW of switch trays and power shelves
-    expect(r.stdout).toMatch(/✓ red-hills: no mandatory policy fails \(\d+ resources checked[,)]/);
+    // red-hills states no firm limit (it follows the interconnect), no overlap and no power cap: those checks do not apply.
+    expect(r.stdout).toMatch(/✓ red-hills: 0 failed, 1 advisory, 9 passed, 3 not applicable \(\d+ resources\)\n$/);
+    expect(r.stdout).not.toMatch(/firm power/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal
   });
 
@@ -42,7 +44,12 @@ describe("exit status and output", () => {
     const file = writeStack(tempDir(), "over", overText());
     const r = repower(["preview", "--config-file", file]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/✗ cooling-capacity .*Pulumi\.over\.yaml:\d+\n +phase phase-2: heat in zone hall-a 18\.36 MW is over zone hall-a's usable cooling 18\.00 MW by 0\.36 MW\. To fit: remove 36 nodes of h100-a \(1800 → 1764\)/);
+    // One cause, once, with the phases it hits; the first message whole, wrapped at 80 columns.
+    expect(r.stdout).toMatch(/findings \(1 cause, 2 violations\)\n\n✗ cooling-capacity {2}in 2 moments: phase-2, phase-3\n {4}\S*Pulumi\.over\.yaml:\d+ {2}repower:site\.rollout\.phases\[1\]\.gpu\.h100-a\n {4}phase phase-2: heat in zone hall-a 18\.36 MW is over zone hall-a's usable\n {4}cooling 18\.00 MW by 0\.36 MW\. To fit: remove 36 nodes of h100-a \(1800 →\n {4}1764\)/);
+    expect(r.stdout).toMatch(/\n {4}· phase-3: heat in zone hall-a 18\.36 MW is over zone hall-a's usable cooling\n {6}18\.00 MW by 0\.36 MW\.\n/);
+    expect(r.stdout).toMatch(/✗ over: 1 failed, 0 advisory, 12 passed, 0 not applicable \(\d+ resources\)\n$/);
+    // 80 columns, but for the lines that carry the (long, temporary) file path.
+    for (const line of r.stdout.split("\n").filter((l) => !l.includes(file))) expect([...line].length, line).toBeLessThanOrEqual(80);
   });
 
   it("2 for invalid input, with file, path and line, and no stack trace", () => {
@@ -153,16 +160,40 @@ describe("--out", () => {
     expect(cases).toHaveLength(13 * 3); // 13 policies × 3 phases
     const failed = cases.filter((c: Record<string, unknown>) => c.failure !== undefined).map((c: Record<string, string>) => c["@_name"]);
     expect(failed).toEqual(["cooling-capacity @ phase-2", "cooling-capacity @ phase-3"]);
+    expect(cases.filter((c: Record<string, unknown>) => c.skipped !== undefined)).toEqual([]);
+  });
+
+  it("marks the policies with nothing to check as skipped in JUnit and notApplicable in SARIF", () => {
+    // prairie-burst declares no feeds.
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(fs.readFileSync(path.join(out, "junit.xml"), "utf8"));
+    const burst = [doc.testsuites.testsuite].flat().find((s: Record<string, string>) => s["@_name"] === "burst");
+    const cases = [burst.testcase].flat() as Record<string, unknown>[];
+    const skipped = cases.filter((c) => c.skipped !== undefined).map((c) => c["@_name"] as string);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.filter((n) => n.startsWith("feed-continuous-load @ "))).toHaveLength(cases.filter((c) => (c["@_name"] as string).startsWith("feed-continuous-load @ ")).length);
+    expect(skipped.some((n) => n.startsWith("site-power-budget"))).toBe(false);
+    expect(Number(burst["@_skipped"])).toBe(skipped.length);
+    const sarif = JSON.parse(fs.readFileSync(path.join(out, "report.sarif"), "utf8"));
+    const na = sarif.runs[0].results.filter((r: { kind?: string; properties?: { stack?: string } }) => r.kind === "notApplicable" && r.properties?.stack === "burst");
+    expect(na.map((r: { ruleId: string }) => r.ruleId)).toContain("feed-continuous-load");
+    expect(na.every((r: { level: string }) => r.level === "none")).toBe(true);
+    expect(sarif.runs[0].results.filter((r: { kind?: string; properties?: { stack?: string } }) => r.kind === "notApplicable" && r.properties?.stack === "over")).toEqual([]);
   });
 
   it("writes report.md, report.json and the envelope chart as SVG and a PNG of the expected size", () => {
     const md = fs.readFileSync(path.join(out, "report.md"), "utf8");
     expect(md).toMatch(/^## repower preview: ❌ 1 of 2 sites fail/);
-    expect(md).toMatch(/`cooling-capacity` \(stacks\/Pulumi\.over\.yaml:\d+\): phase phase-2/);
+    expect(md).toMatch(/\*\*Failed\*\* \(1 cause\)\n\n- `cooling-capacity` in phase-2, phase-3 \(stacks\/Pulumi\.over\.yaml:\d+\): phase phase-2: .*\n {2}- also phase phase-3: /);
+    expect(md).toMatch(/\| over \| ❌ fails \| cooling yard 70\.5 % \| 1 failed, 0 advisory, 12 passed, 0 not applicable \|/);
+    expect(md).toMatch(/\| phase-2 \| 82\.94 MW \| 142\.50 MW \| 22\.46 MW \| 57\.00 MW \| ❌ cooling hall-a 102\.0 % \|/);
+    expect(md).not.toMatch(/site site|transformer transformers/);
     expect(JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")).exitCode).toBe(1);
-    expect(fs.readFileSync(path.join(out, "over", "envelope.svg"), "utf8")).toMatch(/^<svg [^>]*width="1200" height="900"/);
+    const svg = fs.readFileSync(path.join(out, "over", "envelope.svg"), "utf8");
+    expect(svg).toMatch(/^<svg [^>]*width="1200" height="\d+"/);
+    const height = Number(/^<svg [^>]*height="(\d+)"/.exec(svg)![1]);
+    expect(height).toBeGreaterThanOrEqual(940);
     const png = PNG.sync.read(fs.readFileSync(path.join(out, "over", "envelope.png")));
-    expect([png.width, png.height]).toEqual([1200, 900]);
+    expect([png.width, png.height]).toEqual([1200, height]);
     // Not blank: the bars are drawn.
     const colours = new Set<number>();
     for (let i = 0; i < png.data.length; i += 4 * 97) colours.add(png.data.readUInt32BE(i));
