@@ -3,7 +3,7 @@
  * policy pack's diagnostics, and where in the stack file each violation
  * comes from.
  */
-import { activePhase, momentOf, type FieldPath, type LoadedStack, type Site } from "../components/model";
+import { activePhase, budgetViolations, momentOf, type FieldPath, type LoadedStack, type Site } from "../components/model";
 import { reportPhases, type ReportPhase } from "./envelope-report";
 import type { Problem } from "./invalid-input";
 import { appliesIn, countPolicies, type PolicyCounts } from "./findings";
@@ -107,6 +107,8 @@ export function violationPath(site: Site, policy: string, message: string, phase
 /** A report of a stack that was checked. */
 export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnostic[], resources: number): StackReport {
   const { site } = loaded;
+  // The budget and remedies of each budget violation, found by its message (the pack writes the same sentence).
+  const budgets = new Map(budgetViolations(site).map((v) => [v.message, { budget: v.budget, remedies: v.remedies }]));
   const violations: Violation[] = diagnostics
     .filter((d) => d.enforcementLevel === "mandatory" || d.enforcementLevel === "advisory")
     .map((d) => {
@@ -120,6 +122,7 @@ export function stackReport(loaded: LoadedStack, diagnostics: readonly Diagnosti
         phase,
         transient,
         message,
+        ...budgets.get(message),
         ...(d.urn ? { urn: d.urn } : {}),
         location: { file: loaded.file, path: ["repower:site", ...path].map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "["), line: pos.line, column: pos.column },
       };

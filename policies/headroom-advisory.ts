@@ -1,6 +1,7 @@
 /**
  * headroom-advisory: any budget of any moment more than the threshold used
- * (90 % unless the pack's config says otherwise).
+ * (90 % unless the pack's config says otherwise), with how many more nodes of
+ * each pool drawing on it still fit (in whole racks for a rack-scale pool).
  */
 import { budgetName, momentName, moreNodesFit, poolDrawsOn, usedName } from "../components/model";
 import { envelopePolicy } from "./budget-policy";
@@ -28,7 +29,13 @@ export const headroomAdvisory = envelopePolicy(
         if (!b.ok || b.utilisation <= threshold) continue;
         const fits = site.gpuPools
           .filter((p) => p.placement === "on-site" && b.kind !== "rack" && poolDrawsOn(p, b))
-          .map((p) => `${moreNodesFit(site, s, p.name)} more ${p.name}`);
+          .map((p) => {
+            const n = moreNodesFit(site, s, p.name);
+            // A rack-scale pool grows in whole racks only (contract, "Arithmetic").
+            if (n === null || !p.system.rackScale) return `${n} more ${p.name}`;
+            const racks = Math.floor(((s.gpu[p.name] ?? 0) + n) / p.nodesPerRack) - Math.ceil((s.gpu[p.name] ?? 0) / p.nodesPerRack);
+            return `${Math.max(0, racks) * p.nodesPerRack} more ${p.name} (${Math.max(0, racks)} whole rack${racks === 1 ? "" : "s"})`;
+          });
         const more = fits.length > 0 ? ` Still fits: ${fits.join(", ")}.` : "";
         report(`${momentName(s)}: ${usedName(b)} is ${(b.utilisation * 100).toFixed(1)} % of ${budgetName(site, b)}.${more}`);
       }

@@ -15,7 +15,7 @@
  */
 import type { MinerCooling, SystemCooling } from "./catalog";
 import { scenarios, type Scenario } from "./envelope";
-import { momentName } from "./remedies";
+import { momentName, type Remedy } from "./remedies";
 import { COOLING_TYPES, type CoolingType } from "./site-spec";
 import type { Site } from "./site";
 
@@ -116,14 +116,17 @@ function loadText(mm: CoolingMismatch): string {
   return `${mm.kind === "gpu" ? "pool" : "mining block"} ${mm.name} (${mm.model}, ${mm.cooling}-cooled)`;
 }
 
-/** The fixes for a finding: move the load to a zone that fits it, or add one. */
-export function coolingRemedies(site: Site, f: CoolingFinding): string[] {
+/** The fixes for a finding: move the load to a zone that fits it, or (advice, no edit) add one. */
+export function coolingRemedies(site: Site, f: CoolingFinding): Remedy[] {
   const mm = f.mismatch;
   const zones = new Map(site.coolingZones.map((z) => [z.name, z]));
-  const moves = f.fittingZones.map((z) => `move ${mm.name} to zone ${z} (${zones.get(z)?.type})`);
+  const moves: Remedy[] = f.fittingZones.map((z) => ({
+    text: `move ${mm.name} to zone ${z} (${zones.get(z)?.type})`,
+    changes: [{ kind: "zone", load: mm.kind, name: mm.name, from: mm.zone, to: z }],
+  }));
   if (moves.length > 0) return moves;
   const types = mm.cooling === "air" ? ["air"] : mm.accepts;
-  return [`add a zone of type ${types.join(" or ")} (a retrofit is a new zone, in service from its phase) and move ${mm.name} there`];
+  return [{ text: `add a zone of type ${types.join(" or ")} (a retrofit is a new zone, in service from its phase) and move ${mm.name} there`, changes: [] }];
 }
 
 /** One sentence: the moment, the load, its zone, what it needs, and the fix. */
@@ -132,6 +135,6 @@ export function coolingMessage(site: Site, f: CoolingFinding): string {
   const count = `${f.count} ${mm.kind === "gpu" ? (f.count === 1 ? "node" : "nodes") : f.count === 1 ? "unit" : "units"}`;
   return (
     `${momentName(f.scenario)}: ${loadText(mm)} runs ${count} in zone ${mm.zone} (${mm.zoneType}); it needs ${NEEDS[mm.cooling]}. ` +
-    `To fit: ${coolingRemedies(site, f).join("; or ")}.`
+    `To fit: ${coolingRemedies(site, f).map((r) => r.text).join("; or ")}.`
   );
 }

@@ -4,7 +4,7 @@
  * and what the message and the fix say.
  */
 import { describe, expect, it } from "vitest";
-import { coolingFindings, coolingMessage, coolingMismatches, validateSite } from "../../components/model";
+import { applyChanges, coolingFindings, coolingMessage, coolingMismatches, coolingRemedies, validateSite } from "../../components/model";
 import { baseSpec, edited, siteOf } from "../helpers/sites";
 
 /** baseSpec with a hydro and an immersion zone besides the air yard and the direct-to-chip hall. */
@@ -137,5 +137,28 @@ describe("site catalog entries", () => {
     const r = validateSite(zoned((s) => (s.catalog = { gpuSystems: [], miners: [{ id: "x", wattsPerUnit: 3000, cooling: "water" }] })));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues.map((i) => i.path.join("."))).toContain("catalog.miners.0.cooling");
+  });
+});
+
+describe("remedies are feasible", () => {
+  it("every move it proposes, applied to the spec, validates and leaves that load judged fine", () => {
+    const specs = [zoned(nvl("yard")), zoned(nvl("hyd")), zoned((s) => Object.assign(s.mining[0], { model: "antminer-s21-hyd", coolingZone: "yard" })), zoned((s) => (s.mining[0].coolingZone = "hyd"))];
+    let applied = 0;
+    for (const spec of specs) {
+      const site = siteOf(spec);
+      const findings = coolingFindings(site);
+      expect(findings.length).toBeGreaterThan(0);
+      for (const f of findings) {
+        for (const r of coolingRemedies(site, f)) {
+          expect(r.changes.length, r.text).toBeGreaterThan(0);
+          const fixed = validateSite(applyChanges(spec, r.changes));
+          expect(fixed.ok, r.text).toBe(true);
+          if (fixed.ok) expect(coolingMismatches(fixed.site).filter((m) => m.name === f.mismatch.name), r.text).toEqual([]);
+          applied++;
+        }
+      }
+    }
+    // 2 + 2 moves for the NVL72 (hall, tank), 1 for the hydro miner (hyd), 3 for the air miner (yard, hall, tank)
+    expect(applied).toBe(8);
   });
 });
