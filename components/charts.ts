@@ -12,6 +12,14 @@ export const CHARTS = {
   dcgmExporter: { chart: "dcgm-exporter", version: "4.1.1", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
   /** The CNI of EKS hybrid nodes: Cilium 1.16.x is the line AWS supports and recommends (EKS user guide, "Configure a CNI for hybrid nodes"). */
   cilium: { chart: "cilium", version: "1.16.11", repo: "https://helm.cilium.io/" },
+  /**
+   * NVIDIA's DRA driver for GPUs (ComputeDomains: IMEX channels across the trays of an NVL72), now
+   * kubernetes-sigs/dra-driver-nvidia-gpu; v0.4.1 is tag v0.4.1 (commit 764900e). Its charts are
+   * published to the Kubernetes OCI registry: `helm install dra-driver-nvidia-gpu
+   * oci://registry.k8s.io/dra-driver-nvidia/charts/dra-driver-nvidia-gpu --version 0.4.1` (the
+   * project's install instructions). Requires Kubernetes >= 1.32 (Chart.yaml `kubeVersion`).
+   */
+  draDriver: { chart: "dra-driver-nvidia-gpu", version: "0.4.1", repo: "oci://registry.k8s.io/dra-driver-nvidia/charts" },
 } as const;
 
 export type ChartRef = (typeof CHARTS)[keyof typeof CHARTS];
@@ -23,13 +31,15 @@ export function pinnedRelease(
   opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v3.Release {
   // A release's name is fixed: a replacement uninstalls the old one first.
+  // An OCI registry is not a chart repository (no index.yaml): its chart is named by its full reference.
+  const oci = args.chart.repo.startsWith("oci://");
   return new k8s.helm.v3.Release(
     name,
     {
       name: args.releaseName,
-      chart: args.chart.chart,
+      chart: oci ? `${args.chart.repo}/${args.chart.chart}` : args.chart.chart,
       version: args.chart.version,
-      repositoryOpts: { repo: args.chart.repo },
+      ...(oci ? {} : { repositoryOpts: { repo: args.chart.repo } }),
       namespace: args.namespace,
       values: args.values,
     },

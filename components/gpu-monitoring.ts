@@ -9,7 +9,8 @@
  * facility power by the zone's PUE. Miners are not measured: their planned
  * power in the active phase, and the site's aux load, are added as constants.
  * Pool membership comes from kube-state-metrics' `kube_node_labels` (run it
- * with `--metric-labels-allowlist=nodes=[repower.io/site,repower.io/pool]`).
+ * with `--metric-labels-allowlist=nodes=[repower.io/site,repower.io/pool,repower.io/rack]`;
+ * the rack label for rack-alerts.ts).
  *
  * - With MIG, dcgm-exporter repeats a whole GPU's power (and temperature, and
  *   last XID) on the series of each MIG instance (labels `GPU_I_ID`,
@@ -43,6 +44,7 @@ import {
 } from "./model";
 import { CHARTS, pinnedRelease } from "./charts";
 import { GPU_NODE_TOLERATIONS } from "./gpu-power-cap";
+import { rackDegradedAlerts } from "./rack-alerts";
 import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, physicalName, podSecurityLabels, releaseNameFor, scopeParts, stackOf } from "./naming";
 
 export interface GpuMonitoringArgs {
@@ -337,6 +339,7 @@ export function alertRuleGroups(site: Site, warnAt = 0.9, stack: string = site.n
       },
     });
   }
+  alerts.push(...rackDegradedAlerts(site));
   // One group: Prometheus evaluates a group's rules in order, so each alert sees the
   // records of the same evaluation (across groups it could see the previous one's).
   return [{ name: physicalName(["repower", ...scopeParts(site.name, stack)]), rules: [...records, ...alerts] }];

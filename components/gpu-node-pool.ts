@@ -33,7 +33,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { activePhase, GPU_TAINT, poolLabels, staticNodeNames, type GpuPool, type Site } from "./model";
+import { activePhase, GPU_TAINT, poolLabels, rackFeatureRules, staticNodeNames, type GpuPool, type Site } from "./model";
 import { loadAws, serviceRole } from "./aws-iam";
 import { POWER_CAP_STARTUP_TAINT } from "./gpu-power-cap";
 import { FIXED_NAME, managedBy, physicalName, scopeParts, stackOf } from "./naming";
@@ -167,7 +167,7 @@ export function hybridNodeConfig(
   };
 }
 
-/** The NodeFeatureRule that labels and taints a static pool's nodes, by name. */
+/** The NodeFeatureRule that labels and taints a static pool's nodes, by name (and, in a rack-scale pool, labels each tray with its rack). */
 export function nodeFeatureRule(site: Site, pool: GpuPool, nodeNames: readonly string[]): Record<string, unknown> {
   return {
     rules: [
@@ -177,6 +177,7 @@ export function nodeFeatureRule(site: Site, pool: GpuPool, nodeNames: readonly s
         taints: [{ ...GPU_TAINT }],
         matchFeatures: [{ feature: "system.name", matchExpressions: { nodename: { op: "In", value: [...nodeNames] } } }],
       },
+      ...rackFeatureRules(site.name, pool, nodeNames),
     ],
   };
 }

@@ -31,6 +31,8 @@ export const NAMESPACES = {
   monitoring: "gpu-monitoring",
   /** The power-cap DaemonSets: privileged. */
   powerCap: "repower-power-cap",
+  /** NVIDIA's DRA driver for GPUs (ComputeDomains of rack-scale pools): privileged. */
+  draDriver: "nvidia-dra-driver-gpu",
 } as const;
 
 /**

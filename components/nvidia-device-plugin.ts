@@ -40,6 +40,7 @@ import {
   LABEL_POOL,
   LABEL_SITE,
   OPERATOR_CONFIGMAP,
+  migPools,
   staticNodeNames,
   systemVendor,
   type GpuPool,
@@ -47,6 +48,7 @@ import {
 } from "./model";
 import { CHARTS, pinnedRelease } from "./charts";
 import { GPU_NODE_TOLERATIONS } from "./gpu-power-cap";
+import { migManager, migManagerOperatorValues } from "./mig-manager";
 import { FIXED_NAME, managedBy, NAMESPACES, namespaceFor, podSecurityLabels, releaseNameFor, stackOf } from "./naming";
 
 export const DEVICE_PLUGIN_MODES = ["device-plugin", "gpu-operator"] as const;
@@ -162,6 +164,7 @@ export function gpuOperatorValues(site: Site, configMapName: string = OPERATOR_C
     devicePlugin: { enabled: true, config: { name: configMapName, default: Object.keys(configs)[0] ?? "" } },
     dcgmExporter: { enabled: false },
     daemonsets: { tolerations: GPU_NODE_TOLERATIONS },
+    ...migManagerOperatorValues(site),
   };
 }
 
@@ -196,6 +199,9 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
       { ...parent, dependsOn: args.after ?? [] },
     );
 
+    // MIG pools: MIG Manager and its mig-parted config (mig-manager.ts).
+    const mig = migPools(site).length > 0 ? [migManager(`${name}-mig`, { site, mode, namespace: ns.metadata.name, stack }, this)] : [];
+
     if (mode === "device-plugin") {
       this.release = pinnedRelease(
         `${name}-release`,
@@ -211,7 +217,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
       this.release = pinnedRelease(
         `${name}-release`,
         { releaseName: where.releaseName, chart: CHARTS.gpuOperator, namespace: ns.metadata.name, values: gpuOperatorValues(site) },
-        { ...parent, dependsOn: [cm] },
+        { ...parent, dependsOn: [cm, ...mig] },
       );
     }
 

@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { parse, parseAllDocuments, parseDocument, stringify } from "yaml";
 import { unreadValues } from "./chart-values";
 import { helmBinary, helmTemplate, helmVersion } from "./helm";
@@ -107,6 +108,31 @@ function render(stackFile: string, mode: (typeof MODES)[number], work: string): 
   return out;
 }
 
+/**
+ * The resource.k8s.io versions (DRA) that Kubernetes `kube` serves, newest first, from its OpenAPI
+ * (alpha left out). `helm template` cannot take Helm's built-in API list away (it is Kubernetes
+ * 1.33's: resource.k8s.io/v1beta2 is there even for 1.32), so a chart that picks its DRA version
+ * from `.Capabilities` would render for a version the cluster does not serve.
+ */
+export function servedResourceApis(upstream: string, kube: string): string[] {
+  const text = zlib.gunzipSync(fs.readFileSync(path.join(upstream, "kubernetes", `swagger-v${kube}.json.gz`))).toString("utf8");
+  const found = new Set([...text.matchAll(/"\/apis\/resource\.k8s\.io\/(v1(?:beta\d+)?)\//g)].map((m) => m[1]));
+  return ["v1", "v1beta2", "v1beta1"].filter((v) => found.has(v)).map((v) => `resource.k8s.io/${v}`);
+}
+
+/**
+ * A release's values as Helm would render them against a live cluster of version `kube`: where the
+ * chart has a `resourceApiVersion` value (NVIDIA's DRA driver: templates/_helpers.tpl, the value or
+ * else v1, v1beta2, v1beta1 as the cluster serves them) and the release leaves it unset, the newest
+ * version that Kubernetes serves, as the chart's discovery would find it.
+ */
+export function withServedResourceApi(chartDir: string, values: Record<string, unknown>, kube: string, upstream: string): Record<string, unknown> {
+  const defaults = (parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8")) ?? {}) as Record<string, unknown>;
+  if (!("resourceApiVersion" in defaults) || values.resourceApiVersion) return values;
+  const served = servedResourceApis(upstream, kube);
+  return served.length === 0 ? values : { ...values, resourceApiVersion: served[0] };
+}
+
 export interface Outcome {
   problems: string[];
   lines: string[];
@@ -156,7 +182,8 @@ export async function conformance(opts: { stacks?: string[]; upstream?: string }
         const label = `${r.chart} ${r.version} as ${r.namespace}/${r.name} (from ${r.origins.join(", ")})`;
         let chartDir: string;
         try {
-          chartDir = findChart(upstream, r.chart, r.version);
+          // A chart from an OCI registry is named by its full reference (oci://host/path/<name>).
+          chartDir = findChart(upstream, r.chart.replace(/^oci:\/\/.*\//, ""), r.version);
         } catch (e) {
           const listed = OUTSIDE_UPSTREAM[r.chart];
           if (kube !== KUBE_VERSIONS[0]) continue;
@@ -172,7 +199,7 @@ export async function conformance(opts: { stacks?: string[]; upstream?: string }
           for (const p of unreadValues(chartDir, r.values)) problems.push(`${label}: value ${p} is not read by the chart (not in its values.yaml or templates)`);
         }
         const valuesFile = path.join(work, `values-${r.namespace}-${r.name}-${kube}.yaml`);
-        fs.writeFileSync(valuesFile, stringify(r.values));
+        fs.writeFileSync(valuesFile, stringify(withServedResourceApi(chartDir, r.values, kube, upstream)));
         let text: string;
         try {
           text = helmTemplate(helm, {

@@ -9,7 +9,9 @@ import {
   GpuMonitoring,
   GpuNodePool,
   GpuPowerCap,
+  NvidiaComputeDomains,
   NvidiaDevicePlugin,
+  rackScalePools,
   SitePowerEnvelope,
   type DevicePluginMode,
   type PoolCluster,
@@ -109,6 +111,10 @@ export function siteProgram(site: Site, settings: ProgramSettings) {
         { ...k8sOpts, dependsOn: [envelope] },
       ),
   );
+  // Rack-scale pools (NVL72): NVIDIA's DRA driver, for ComputeDomains across a rack's trays.
+  if (rackScalePools(site).length > 0) {
+    new NvidiaComputeDomains(`${name}-compute-domains`, { site, stack, mode: settings.devicePluginMode, after }, k8sOpts);
+  }
   if (site.gpuPools.length > 0) {
     new GpuMonitoring(`${name}-monitoring`, { site, stack, prometheusLabels: settings.prometheusLabels, after }, k8sOpts);
     new GpuPowerCap(`${name}-power-cap`, { site, stack, after, ...(settings.runtimeClassName ? { runtimeClassName: settings.runtimeClassName } : {}) }, k8sOpts);

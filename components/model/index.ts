@@ -9,6 +9,8 @@ export * from "./envelope";
 export { effectiveCapW, rackOverheadKW, racksOf, type NodePower, type PoolPower } from "./power";
 export { knownKeysAt } from "./zod-issues";
 export * from "./node-labels";
+export * from "./rack-labels";
+export * from "./mig-pools";
 export * from "./device-plugin-config";
 export * from "./mig-profiles";
 export * from "./envelope-summary";

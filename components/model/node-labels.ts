@@ -3,9 +3,12 @@
  * `repower.io/site`, `repower.io/pool`, `repower.io/sku` and
  * `nvidia.com/device-plugin.config=<pool>`, and the taint
  * `nvidia.com/gpu=present:NoSchedule`; and the names of a static pool's nodes.
+ * A pool with a `migProfile` also carries `nvidia.com/mig.config=<config>`,
+ * the mig-parted config MIG Manager applies (mig-pools.ts).
  *
  * Pure: no Pulumi here.
  */
+import { migConfigLabel } from "./mig-pools";
 import type { GpuPool, Site } from "./site";
 
 export const LABEL_SITE = "repower.io/site";
@@ -17,12 +20,13 @@ export const LABEL_DEVICE_PLUGIN_CONFIG = "nvidia.com/device-plugin.config";
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" } as const;
 
 /** The labels of every node of `pool`. */
-export function poolLabels(site: Pick<Site, "name">, pool: Pick<GpuPool, "name" | "sku">): Record<string, string> {
+export function poolLabels(site: Pick<Site, "name">, pool: Pick<GpuPool, "name" | "sku" | "devicePlugin">): Record<string, string> {
   return {
     [LABEL_SITE]: site.name,
     [LABEL_POOL]: pool.name,
     [LABEL_SKU]: pool.sku,
     [LABEL_DEVICE_PLUGIN_CONFIG]: pool.name,
+    ...migConfigLabel(pool),
   };
 }
 

@@ -105,11 +105,11 @@ describe("pecos-yard: static pools", () => {
 });
 
 describe("red-hills: GB200 trays", () => {
-  it("names 576 trays and makes no power-cap DaemonSet", () => {
+  it("names 576 trays and makes no power-cap DaemonSet (its one DaemonSet is MIG Manager's)", () => {
     const rule = props(one(runs["red-hills"].resources, "kubernetes:nfd.k8s-sigs.io/v1alpha1:NodeFeatureRule")).spec.rules[0];
     expect(rule.matchFeatures[0].matchExpressions.nodename.value).toHaveLength(576);
     expect(rule.labels["repower.io/sku"]).toBe("gb200-nvl72");
-    expect(ofType(runs["red-hills"].resources, "kubernetes:apps/v1:DaemonSet")).toEqual([]);
+    expect(ofType(runs["red-hills"].resources, "kubernetes:apps/v1:DaemonSet").map((d) => d.name)).toEqual(["red-hills-device-plugin-mig-daemonset"]);
   });
 });
 

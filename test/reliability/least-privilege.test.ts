@@ -19,6 +19,7 @@ const PRIVILEGED_BASES = new Map([
   ["gpu-operator", "the NVIDIA GPU Operator"],
   ["gpu-monitoring", "dcgm-exporter"],
   ["repower-power-cap", "the power-cap DaemonSets"],
+  ["nvidia-dra-driver-gpu", "NVIDIA's DRA driver for GPUs (ComputeDomains of rack-scale pools)"],
 ]);
 const STACKS = ["pecos-yard", "red-hills", "prairie-burst"];
 const PRIVILEGED = new Set([...PRIVILEGED_BASES.keys()].flatMap((base) => STACKS.map((stack) => `${base}-${stack}`)));
@@ -86,10 +87,18 @@ describe("least privilege in the rendered manifests", () => {
     }
   });
 
-  it("grants no RBAC beyond the charts' but the power cap's: get and patch nodes, to remove its startup taint", () => {
+  it("grants no RBAC beyond the charts' but the power cap's (get and patch nodes, to remove its startup taint) and MIG Manager's (the GPU Operator's own rules for it)", () => {
     const rbac = objects.filter((o) => /^(Cluster)?Role(Binding)?$|^ServiceAccount$/.test(o.obj.kind));
     expect(rbac.length).toBeGreaterThan(0);
-    for (const { file, obj } of rbac) {
+    const mig = rbac.filter(({ obj }) => obj.metadata.labels["app.kubernetes.io/component"] === "mig-manager");
+    expect(mig.map(({ obj }) => obj.kind).sort()).toEqual(["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ServiceAccount"]);
+    for (const { file, obj } of mig) {
+      expect(obj.metadata.namespace ?? "", file).toMatch(/^(nvidia-device-plugin-red-hills)?$/);
+      if (obj.kind === "ClusterRole") expect(obj.rules, file).toEqual([{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch", "update", "patch"] }]);
+      if (obj.kind === "Role") expect(obj.rules, file).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["*"] }]);
+      if (obj.kind.endsWith("Binding")) expect(obj.subjects, file).toEqual([{ kind: "ServiceAccount", name: "nvidia-mig-manager", namespace: "nvidia-device-plugin-red-hills" }]);
+    }
+    for (const { file, obj } of rbac.filter((o) => !mig.includes(o))) {
       expect(obj.metadata.labels["app.kubernetes.io/component"], file).toBe("power-cap");
       if (obj.kind === "ClusterRole") expect(obj.rules, file).toEqual([{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "patch"] }]);
       if (obj.kind === "ClusterRoleBinding") expect(obj.subjects.map((s: { kind: string }) => s.kind), file).toEqual(["ServiceAccount"]);
