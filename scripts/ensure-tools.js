@@ -7,6 +7,9 @@
  *
  *   promtool  from Debian's `prometheus` package: the alert-rule tests run
  *             `promtool check rules` and `promtool test rules`.
+ *   tmux      from Debian's `tmux` package: the terminal tests run the CLI in
+ *             a real terminal at 80 columns. tmux needs its shared libraries,
+ *             so it is installed with `apt-get install` (as root), not unpacked.
  *
  * Where a tool is not on PATH, its Debian package is downloaded with
  * `apt-get download` (after `apt-get update` when running as root and the
@@ -27,7 +30,10 @@ const PREFIX = path.join(ROOT, ".repower", "tools");
 const BIN = path.join(PREFIX, "bin");
 
 /** Each tool: its command, the Debian package that ships it, the file inside the package, and a version check. */
-const TOOLS = [{ name: "promtool", debianPackage: "prometheus", file: "usr/bin/promtool", versionArgs: ["--version"] }];
+const TOOLS = [
+  { name: "promtool", debianPackage: "prometheus", file: "usr/bin/promtool", versionArgs: ["--version"] },
+  { name: "tmux", debianPackage: "tmux", systemInstall: true, versionArgs: ["-V"] },
+];
 
 function runs(command, args, env) {
   const r = spawnSync(command, args, { encoding: "utf8", env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -46,8 +52,21 @@ function isRoot() {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
+/** Installs a tool whose package needs its dependencies with apt-get (root only); returns a reason on failure. */
+function systemInstall(tool) {
+  if (!isRoot()) return "installing it needs root";
+  if (!runs("apt-get", ["--version"])) return "apt-get is not available";
+  let r = quiet("apt-get", ["install", "-y", "--no-install-recommends", tool.debianPackage]);
+  if (r.status !== 0) {
+    quiet("apt-get", ["update"]);
+    r = quiet("apt-get", ["install", "-y", "--no-install-recommends", tool.debianPackage]);
+  }
+  return r.status === 0 ? undefined : `apt-get install ${tool.debianPackage} failed: ${(r.stderr || "").trim().split("\n").pop()}`;
+}
+
 /** Downloads and unpacks the tool's Debian package into the prefix; returns a reason on failure. */
 function install(tool) {
+  if (tool.systemInstall) return systemInstall(tool);
   if (!runs("apt-get", ["--version"]) || !runs("dpkg-deb", ["--version"])) return "apt-get and dpkg-deb are not available";
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "repower-tools-"));
   try {
@@ -85,7 +104,7 @@ function ensureTools(env = process.env) {
   const withPrefix = { ...env, PATH: searchPath(env) };
   for (const tool of TOOLS) {
     if (runs(tool.name, tool.versionArgs, withPrefix)) continue;
-    process.stderr.write(`repower: ${tool.name} not found; installing Debian's ${tool.debianPackage} package into .repower/tools\n`);
+    process.stderr.write(`repower: ${tool.name} not found; installing Debian's ${tool.debianPackage} package${tool.systemInstall ? "" : " into .repower/tools"}\n`);
     const why = install(tool);
     if (why === undefined && runs(tool.name, tool.versionArgs, withPrefix)) continue;
     problems.push(
