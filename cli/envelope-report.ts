@@ -57,10 +57,25 @@ const LABEL: Record<Budget["kind"], string> = {
   rack: "rack density",
 };
 
-/** "site power", "cooling hall-a", "feed yard-1". */
-export function budgetLabel(b: Pick<BudgetRow, "kind" | "subject">): string {
+/** Per-substation labels (v2): "substation north", "firm north", "transformers north". */
+const SUBSTATION_LABEL: Partial<Record<Budget["kind"], string>> = {
+  site: "substation",
+  firm: "firm",
+  transformer: "transformers",
+};
+
+/**
+ * "site power", "cooling hall-a", "feed yard-1"; in a v2 site also "substation north",
+ * "firm north", "transformers north", "cooling hall-a (air)", and "(offline)" on equipment not in service.
+ */
+export function budgetLabel(b: Pick<BudgetRow, "kind" | "subject" | "substation" | "part" | "outOfService">): string {
   const label = LABEL[b.kind] ?? b.kind;
-  return b.kind === "site" || b.kind === "firm" || b.kind === "transformer" ? label : `${label} ${b.subject}`;
+  let text: string;
+  if (b.substation !== undefined && SUBSTATION_LABEL[b.kind] !== undefined) text = `${SUBSTATION_LABEL[b.kind]} ${b.substation}`;
+  else text = b.kind === "site" || b.kind === "firm" || b.kind === "transformer" ? label : `${label} ${b.subject}`;
+  if (b.part !== undefined) text += ` (${b.part})`;
+  if (b.outOfService) text += " (offline)"; // short: rows must fit 80 columns
+  return text;
 }
 
 /** A firm budget whose limit is the site limit says nothing the site budget does not (no firm limit was given). */
