@@ -129,7 +129,11 @@ export function parseStackText(text: string, file: string): LoadedStack {
       // The lines above the bad one still parse: the field is where they leave off.
       const before = text.split("\n").slice(0, hint.line - 1).join("\n");
       const above = parseDocument(before);
-      const p = pathAt(above.contents, Math.max(0, before.trimEnd().length - 1));
+      // The end of the last line above, before any comment on it (`grid:   # ...` is in grid).
+      const kept = before.trimEnd();
+      const lastLine = kept.slice(kept.lastIndexOf("\n") + 1);
+      const end = kept.length - lastLine.length + lastLine.replace(/\s+#.*$/, "").length;
+      const p = pathAt(above.contents, Math.max(0, end - 1));
       path = hint.opensAbove || p.length === 0 ? p : p.slice(0, -1);
     }
     const message = hint ? hint.message : `invalid YAML: ${e.message.split("\n")[0]}`;

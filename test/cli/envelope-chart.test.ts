@@ -92,6 +92,11 @@ function manyPhases(n: number, nameOf: (i: number) => string): string {
     gpu: { "h100-a": Math.min(1700, (i + 1) * 150) },
   }));
   site.rollout.activePhase = nameOf(Math.floor(n / 2));
+  // What came into service in phase-3 now comes in with the third of these phases.
+  for (const list of Object.values(site)) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list) if (item?.inService?.from === "phase-3") item.inService.from = nameOf(2);
+  }
   return stringify(doc);
 }
 
@@ -99,16 +104,20 @@ describe("the envelope chart", () => {
   it("the helper finds overlaps: two labels drawn at one place are caught", () => {
     const svg = svgOf(exampleText("pecos-yard"));
     const one = /<text [^>]*>firm limit: [^<]*<\/text>/.exec(svg)![0];
-    expect(overlaps(svg.replace(one, one + one))).toContain('"firm limit: 57.00 MW" × "firm limit: 57.00 MW"');
+    expect(overlaps(svg.replace(one, one + one))).toContain('"firm limit: 104.50 MW" × "firm limit: 104.50 MW"');
   });
 
   it("equal limits share one label; no two labels overlap; every limit is named", () => {
-    const svg = svgOf(exampleText("pecos-yard")); // transformers 4 × 50 MVA N+1 × 0.95 = 142.5 MW, the site limit
+    // prairie-burst: the transformers' limit is the site limit (38 MW): one label for both.
+    const prairie = svgOf(exampleText("prairie-burst"));
+    expect(overlaps(prairie)).toEqual([]);
+    expect(labels(prairie).map((l) => l.text)).toEqual(expect.arrayContaining(["site limit: 38.00 MW", "= transformers", "firm limit: 14.25 MW"]));
+    // pecos-yard: limits named at their last level (phase-3, after the transmission upgrade).
+    const svg = svgOf(exampleText("pecos-yard"));
     expect(overlaps(svg)).toEqual([]);
     const texts = labels(svg).map((l) => l.text);
-    expect(texts).toContain("site limit: 142.50 MW");
-    expect(texts).toContain("= transformers");
-    expect(texts).toContain("firm limit: 57.00 MW");
+    expect(texts).toContain("site limit: 209.00 MW");
+    expect(texts).toContain("firm limit: 104.50 MW");
     for (const z of ["yard", "hall-a", "hall-b"]) expect(texts.some((t) => t.startsWith(`${z} usable: `)), z).toBe(true);
     // red-hills gives no firm limit: none is drawn, and nothing is drawn on top of the site limit's name.
     const red = svgOf(exampleText("red-hills"));
@@ -118,7 +127,7 @@ describe("the envelope chart", () => {
 
   it("a failing phase: its bar is outlined in red and labelled OVER; the active phase is shaded and its label bold", () => {
     const svg = svgOf(replaceOnce(exampleText("pecos-yard"), "gpu: { h100-a: 1536 }", "gpu: { h100-a: 1800 }"));
-    expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(2); // hall-a in phase-2 and phase-3
+    expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(3); // hall-a in phase-2, → phase-3 and phase-3
     expect(svg).toMatch(/stroke="#c0392b"[^>]*stroke-width="3"|stroke-width="3"[^>]*stroke="#c0392b"/);
     expect(labels(svg).filter((l) => l.bold && l.text === "phase-1 (active)")).toHaveLength(2);
     expect(svg).toContain('fill="#fff4c2"');

@@ -30,7 +30,7 @@ describe("invalid input", () => {
   });
 
   it("--json gives each problem as {file, line, column, path, message}, for preview and envelope", () => {
-    const text = replaceOnce(replaceOnce(exampleText("pecos-yard"), "        units: 22\n", "        units: many\n"), "        pue: 1.18\n", "        pue: high\n");
+    const text = replaceOnce(replaceOnce(exampleText("pecos-yard"), "        units: 24\n", "        units: many\n"), "        pue: 1.18\n", "        pue: high\n");
     const file = writeStack(tempDir(), "bad", text);
     for (const cmd of ["preview", "envelope"]) {
       const r = repower([cmd, "--config-file", file, "--json"]);
@@ -66,7 +66,7 @@ describe("invalid input", () => {
   it("an unknown key gets the key that is meant, and every valid key; a missing field says what it needs", () => {
     const text = replaceOnce(
       replaceOnce(exampleText("pecos-yard"), "        capacityMW: 24\n", "        capacity: 24\n"),
-      "      interconnectMW: 150        # the utility's capacity at the point of interconnection\n",
+      "      interconnectMW: 150        # the utility's capacity at the points of interconnection\n",
       "",
     );
     const file = writeStack(tempDir(), "keys", text);
