@@ -50,17 +50,23 @@ export function momentOf(message: string): { phase: string; transient: boolean }
 export function budgetName(site: Site, b: Budget): string {
   const g = site.grid;
   const reserve = g.reservePercent > 0 ? ` less ${g.reservePercent} % reserve` : "";
+  // v2: a substation's own budget, a part of a zone's heat, or equipment out of service says its own basis.
+  const basis = b.basis ? ` (${b.basis})` : "";
+  const sub = b.substation !== undefined ? `substation ${b.substation}'s ` : undefined;
   switch (b.kind) {
     case "site":
+      if (sub !== undefined) return `${sub}limit ${fmt(b.limit, "MW")}${basis}`;
       return `the site limit ${fmt(b.limit, "MW")} (interconnect ${g.interconnectMW} MW${reserve})`;
     case "firm":
+      if (sub !== undefined) return `${sub}firm limit ${fmt(b.limit, "MW")}${basis}`;
       return `the firm limit ${fmt(b.limit, "MW")} (firm ${g.firmMW} MW${reserve})`;
     case "transformer":
+      if (sub !== undefined) return `${sub}transformers' ${fmt(b.limit, "MW")}${basis}`;
       return `the transformers' ${fmt(b.limit, "MW")} (spares held back)`;
     case "feed":
-      return `feed ${b.subject}'s continuous capacity ${fmt(b.limit, "kW")}`;
+      return `feed ${b.subject}'s continuous capacity ${fmt(b.limit, "kW")}${b.outOfService ? basis : ""}`;
     case "cooling":
-      return `zone ${b.subject}'s usable cooling ${fmt(b.limit, "MW")}`;
+      return `zone ${b.subject}'s usable ${b.part !== undefined ? `${b.part} ` : ""}cooling ${fmt(b.limit, "MW")}${b.outOfService || b.part !== undefined ? basis : ""}`;
     case "rack":
       return `its zone's ${fmt(b.limit, "kW")} a rack`;
   }
@@ -68,17 +74,18 @@ export function budgetName(site: Site, b: Budget): string {
 
 /** What was found, for a sentence. */
 export function usedName(b: Budget): string {
+  const of = b.substation !== undefined ? ` of substation ${b.substation}'s zones` : "";
   switch (b.kind) {
     case "site":
-      return `facility power ${fmt(b.used, "MW")}`;
+      return `facility power${of} ${fmt(b.used, "MW")}`;
     case "firm":
-      return `firm (not curtailable) power ${fmt(b.used, "MW")}`;
+      return `firm (not curtailable) power${of} ${fmt(b.used, "MW")}`;
     case "transformer":
-      return `facility power ${fmt(b.used, "MW")} through the transformers`;
+      return `facility power ${fmt(b.used, "MW")} through ${b.substation !== undefined ? `substation ${b.substation}'s` : "the"} transformers`;
     case "feed":
       return `IT load on feed ${b.subject} ${fmt(b.used, "kW")}`;
     case "cooling":
-      return `heat in zone ${b.subject} ${fmt(b.used, "MW")}`;
+      return `${b.part !== undefined ? `${b.part} ` : ""}heat in zone ${b.subject} ${fmt(b.used, "MW")}`;
     case "rack":
       return `a full rack of pool ${b.subject} at ${fmt(b.used, "kW")}`;
   }
@@ -98,6 +105,8 @@ export type SpecChange =
   | { kind: "nodesPerRack"; pool: string; from: number; to: number }
   /** `gpuPools[pool].coolingZone = to`, or the mining block's. */
   | { kind: "zone"; load: "gpu" | "mining"; name: string; from: string; to: string }
+  /** `rollout.phases[phase].it[itLoad] = to` (MW). */
+  | { kind: "it"; itLoad: string; phase: string; from: number; to: number }
   /** The transient into `phase` is not run: `overlap: false` (the phase's own where it sets one, else the rollout's). */
   | { kind: "noOverlap"; phase: string };
 
@@ -143,6 +152,8 @@ interface Trial {
   caps: Record<string, number>;
   nodesPerRack: Record<string, number>;
   zones: Record<string, string>;
+  /** itLoads' MW at the moment. */
+  it?: Record<string, number>;
 }
 const emptyTrial = (): Trial => ({ gpu: {}, mining: {}, caps: {}, nodesPerRack: {}, zones: {} });
 
@@ -161,7 +172,7 @@ function budgetAfter(site: Site, scenario: Scenario, b: Budget, t: Trial): Budge
         }),
       }
     : site;
-  const sc: Scenario = { ...scenario, gpu: { ...scenario.gpu, ...t.gpu }, mining: { ...scenario.mining, ...t.mining } };
+  const sc: Scenario = { ...scenario, gpu: { ...scenario.gpu, ...t.gpu }, mining: { ...scenario.mining, ...t.mining }, it: { ...(scenario.it ?? {}), ...(t.it ?? {}) } };
   return evaluate(s, sc).budgets.find((x) => budgetKey(x) === budgetKey(b));
 }
 const fitsWith = (site: Site, scenario: Scenario, b: Budget, t: Trial) => budgetAfter(site, scenario, b, t)?.ok ?? true;
@@ -287,6 +298,12 @@ function sumRemedies(site: Site, scenario: Scenario, loads: readonly Load[], b: 
     const w = highestCap(site, scenario, b, emptyTrial(), pool);
     if (w !== undefined) out.push({ text: capText(pool.name, w), changes: [{ kind: "cap", pool: pool.name, watts: w }] });
   }
+  // An itLoad on the budget: lower its MW (to the kW) at this moment.
+  for (const l of loads) {
+    if (l.kind !== "it" || l.count <= 0) continue;
+    const r = itLoadRemedy(site, scenario, b, l.name);
+    if (r !== undefined) out.push(r);
+  }
 
   // No lever alone: miners first (retired fully, largest first, the last only as far as needed), then nodes; or the same miners and a cap.
   if (out.length === 0 && levers.length > 0) {
@@ -333,6 +350,40 @@ function sumRemedies(site: Site, scenario: Scenario, loads: readonly Load[], b: 
     out.push({ text: `set overlap: false so that ${from} before ${scenario.phase}'s GPUs draw power`, changes: [{ kind: "noOverlap", phase: scenario.phase }] });
   }
   return out;
+}
+
+/** MW to 3 decimals (1 kW), without trailing zeros. */
+const mwText = (x: number) => String(Number(x.toFixed(3)));
+
+/**
+ * "lower itLoad X by N MW (a → b MW)": the smallest cut, in whole kW, of the
+ * itLoad's MW set by this phase with which `b` fits (in a transient, only
+ * down to the phase before's MW); undefined when it does not draw on `b` or
+ * no cut is enough.
+ */
+function itLoadRemedy(site: Site, scenario: Scenario, b: Budget, name: string): Remedy | undefined {
+  const here = site.rollout.phases.find((p) => p.name === scenario.phase) as { it?: Readonly<Record<string, number>> } | undefined;
+  const from = here?.it?.[name];
+  if (from === undefined || from <= 0) return undefined;
+  const before = scenario.transient ? (site.rollout.phases.find((p) => p.name === scenario.from) as { it?: Readonly<Record<string, number>> } | undefined) : undefined;
+  const floor = before?.it?.[name] ?? 0;
+  if (from <= floor) return undefined;
+  const kW = (x: number) => Math.round(x * 1000);
+  const at = (mwKW: number): Trial => ({ ...emptyTrial(), it: { [name]: Math.max(floor, mwKW / 1000) } });
+  const hiKW = kW(from);
+  const loKW = Math.ceil(floor * 1000 - 1e-9);
+  const after = budgetAfter(site, scenario, b, at(loKW));
+  // Not on this budget, or not enough even at the floor.
+  if (after === undefined || !after.ok || after.used >= b.used - 1e-12) return undefined;
+  let lo = loKW; // fits
+  let hi = hiKW; // does not fit
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fitsWith(site, scenario, b, at(mid))) lo = mid;
+    else hi = mid;
+  }
+  const to = lo / 1000;
+  return { text: `lower itLoad ${name} by ${mwText(from - to)} MW (${mwText(from)} → ${mwText(to)} MW)`, changes: [{ kind: "it", itLoad: name, phase: scenario.phase, from, to }] };
 }
 
 /** The fixes for a pool's rack power over its zone's `maxRackKW`. */
@@ -460,6 +511,9 @@ export function applyChanges<T>(spec: T, changes: readonly SpecChange[]): T {
         break;
       case "miners":
         (find(s.rollout?.phases, c.phase, "phase").mining ??= {})[c.block] = c.to;
+        break;
+      case "it":
+        (find(s.rollout?.phases, c.phase, "phase").it ??= {})[c.itLoad] = c.to;
         break;
       case "cap":
         find(s.gpuPools, c.pool, "GPU pool").powerCapWatts = c.watts;
