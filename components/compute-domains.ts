@@ -14,7 +14,7 @@
  * replacing the chart's default affinity on node-feature-discovery labels) and
  * tolerates the GPU taints; the controller keeps the chart's placement.
  *
- * Facts from the chart source at v0.4.1 (shared/upstream/charts/dra-driver-nvidia-gpu):
+ * Facts from the chart source at v0.4.1 (kubernetes-sigs/dra-driver-nvidia-gpu, deployments/helm/dra-driver-nvidia-gpu):
  * values.yaml (`resources.*.enabled`, `kubeletPlugin.{nodeSelector,affinity,tolerations}`,
  * `nvidiaDriverRoot`, `resourceApiVersion`), templates/validation.yaml (the
  * gpus/device-plugin rule), templates/_helpers.tpl (`resourceApiVersion`: the

@@ -6,7 +6,7 @@
  * namespace labelled for privileged pods. Each node picks its pool's config
  * through the `nvidia.com/device-plugin.config` label.
  *
- * What the chart (0.20.0, ../shared/upstream/charts/nvidia-device-plugin)
+ * What the chart (NVIDIA/k8s-device-plugin v0.20.0, deployments/helm/nvidia-device-plugin)
  * needs to run at all, and gets here:
  * - its default `affinity` requires an NFD or GFD label
  *   (`feature.node.kubernetes.io/pci-10de.present`, `…cpu-model.vendor_id`,

@@ -5,7 +5,7 @@
  * policy pack checks the configs it finds in deployed resources.
  *
  * The rules follow the plugin's loader at the versions repower runs
- * (../shared/upstream/device-plugin, v0.20.0; the GPU Operator v25.3.0 ships
+ * (NVIDIA/k8s-device-plugin v0.20.0, api/config/v1 and cmd/nvidia-device-plugin/main.go; the GPU Operator v25.3.0 ships
  * v0.17.1, whose `api/config/v1` differs only where noted below):
  * - a resource name is `nvidia.com/<name>`, at most 63 characters in full,
  *   `<name>` a lowercase RFC 1123 subdomain (`NewResourceName` in

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseSpec, edited } from "../helpers/sites";
 import { ROOT, tempDir } from "../helpers/stacks";
-import { EngineServer, PluginProcess, SECRET_SIG, SIG_KEY, STACK, typeOfUrn, type Registered } from "./plugin-host";
+import { EngineServer, PluginProcess, SECRET_SIG, SIG_KEY, STACK, typeOfUrn, type Registered } from "../helpers/plugin-host";
 import { stringify } from "yaml";
 
 const TIMEOUT = 300_000;

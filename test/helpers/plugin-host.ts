@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { ROOT } from "../helpers/stacks";
+import { ROOT } from "./stacks";
 
 const load = createRequire(path.join(ROOT, "package.json"));
 const grpc = load("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
