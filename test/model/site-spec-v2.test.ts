@@ -6,18 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { parseStackText, SiteSpecError } from "../../components/model";
 import { exampleText, lineOf, replaceOnce } from "../helpers/stacks";
+import { errorsOf, FILE } from "../helpers/spec-errors";
 
-const FILE = "stacks/Pulumi.edited.yaml";
-
-function errorsOf(text: string): SiteSpecError {
-  try {
-    parseStackText(text, FILE);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SiteSpecError);
-    return e as SiteSpecError;
-  }
-  throw new Error("expected the spec to be rejected");
-}
 
 interface Case {
   name: string;
