@@ -269,8 +269,17 @@ function managers(resources: readonly PolicyResource[]): Manager[] {
 /** Each pool's label sources: resources that label its nodes, else (hybrid pools) the spec's labels. */
 function labelSources(site: Site, resources: readonly PolicyResource[], envelopeUrn: string): Map<string, LabelSource[]> {
   const phase = activePhase(site);
-  const nodePool = new Map<string, string>();
-  for (const pool of site.gpuPools) if (pool.backend.type === "static") for (const n of staticNodeNames(site, pool, phase.gpu[pool.name] ?? 0)) nodePool.set(n, pool.name);
+  // The static pools' node names, built only if a resource labels nodes by name without a pool label.
+  let names: Map<string, string> | undefined;
+  const nodePool = {
+    get(node: string): string | undefined {
+      if (names === undefined) {
+        names = new Map();
+        for (const pool of site.gpuPools) if (pool.backend.type === "static") for (const n of staticNodeNames(site, pool, phase.gpu[pool.name] ?? 0)) names.set(n, pool.name);
+      }
+      return names.get(node);
+    },
+  };
   const out = new Map<string, LabelSource[]>();
   const add = (pool: unknown, what: string, urn: string, labels: unknown) => {
     if (!str(pool) || labels === null || typeof labels !== "object" || unknownPaths(labels).length > 0) return; // unknown labels: pool-matches-spec reports them
@@ -296,7 +305,7 @@ function labelSources(site: Site, resources: readonly PolicyResource[], envelope
       case "kubernetes:nfd.k8s-sigs.io/v1alpha1:NodeFeatureRule":
         for (const rule of (Array.isArray(p.spec?.rules) ? p.spec.rules : []) as Props[]) {
           const labels = rule?.labels;
-          if (labels === undefined || labels === null) continue;
+          if (labels === undefined || labels === null || !(LABEL_MIG_CONFIG in labels || LABEL_DEVICE_PLUGIN_CONFIG in labels || LABEL_POOL in labels)) continue;
           let pool = labels[LABEL_POOL];
           if (pool === undefined) {
             const names = (rule.matchFeatures ?? []).flatMap((mf: Props) => (Array.isArray(mf?.matchExpressions?.nodename?.value) ? mf.matchExpressions.nodename.value : []));
@@ -342,15 +351,15 @@ class Causes {
 
 /** Reports every pool whose device-plugin MIG strategy and MIG partitions disagree. */
 export function checkMigAgreement(site: Site, resources: readonly PolicyResource[], envelopeUrn: string, report: ReportViolation): void {
+  const sources = labelSources(site, resources, envelopeUrn);
+  const pools = site.gpuPools.filter((p) => p.devicePlugin?.migProfile !== undefined || (sources.get(p.name) ?? []).some((s) => s.labels[LABEL_MIG_CONFIG] !== undefined));
+  if (pools.length === 0) return; // no MIG anywhere: one pass over the resources in all
   const configMaps = new Map<string, PolicyResource>();
   for (const r of resources) {
     if (r.type !== "kubernetes:core/v1:ConfigMap") continue;
     const m = (raw(r.props) as Props).metadata;
     if (str(m?.name)) configMaps.set(`${str(m.namespace) ? m.namespace : "default"}/${m.name}`, r);
   }
-  const sources = labelSources(site, resources, envelopeUrn);
-  const pools = site.gpuPools.filter((p) => p.devicePlugin?.migProfile !== undefined || (sources.get(p.name) ?? []).some((s) => s.labels[LABEL_MIG_CONFIG] !== undefined));
-  if (pools.length === 0) return;
   const deployed = plugins(resources, configMaps);
   const mms = managers(resources);
   const causes = new Causes();
