@@ -5,26 +5,15 @@
  * rejection names the file, the field path and the line.
  */
 import { describe, expect, it } from "vitest";
-import { catalogIssues, GPU_SYSTEMS, MINERS, parseStackText, siteCatalog, SiteSpecError, type CatalogSpec } from "../../components/model";
+import { catalogIssues, GPU_SYSTEMS, MINERS, parseStackText, siteCatalog, type CatalogSpec } from "../../components/model";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { errorsOf, FILE } from "../helpers/spec-errors";
 import { exampleText, lineOf, replaceOnce, ROOT } from "../helpers/stacks";
-
-const FILE = "stacks/Pulumi.edited.yaml";
 
 /** pecos-yard with `block` (YAML, indented as under `repower:site`) as its catalog. */
 function withCatalog(block: string): string {
   return replaceOnce(exampleText("pecos-yard"), "    cluster:\n", `    catalog:\n${block}    cluster:\n`);
-}
-
-function errorsOf(text: string): SiteSpecError {
-  try {
-    parseStackText(text, FILE);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SiteSpecError);
-    return e as SiteSpecError;
-  }
-  throw new Error("expected the spec to be rejected");
 }
 
 const NEW_SYSTEM = [
