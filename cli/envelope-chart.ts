@@ -559,6 +559,12 @@ export function envelopeSvg(site: Site): string {
   const foot: string[] = [];
   if (m.some((x) => x.active)) foot.push("Shaded: the active phase, what this stack deploys now. Red outline: over a limit.");
   if (d.generation.length > 0) foot.push(`Hatched under a limit: the part of it generation behind the meter gives: ${gensText(d.generation)}.`);
+  // Which of a substation's limits its OVER bars break, and when (the bar carries "OVER" only, to stay inside its band).
+  const subOver = d.substations.flatMap((s) => {
+    const kinds = [...new Set(s.over.flat())];
+    return kinds.map((k) => `${s.name} ${k} in ${m.filter((_, i) => s.over[i].includes(k)).map((x) => x.label).join(", ")}`);
+  });
+  if (subOver.length > 0) foot.push(`Substations over a limit: ${subOver.join("; ")}.`);
   const noLimit = d.substations.filter((s) => !s.ownLimit).map((s) => s.name);
   if (noLimit.length > 0) foot.push(`No limit of its own (no interconnectMW): ${noLimit.join(", ")}; only the site's limits and its transformers bind its load.`);
   if (d.standby.length > 0) foot.push(`Standby, never counted in a limit: ${gensText(d.standby)}.`);

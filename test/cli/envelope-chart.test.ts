@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { envelopeRows, parseStackText } from "../../components/model";
 import { CHAR_EM, chartData, envelopeSvg } from "../../cli/envelope-chart";
 import { exampleText } from "../helpers/stacks";
-import { fiveSubstations, hallOver, manyPhases, substationOver } from "../helpers/chart-cases";
+import { fiveSubstations, hallOver, manyPhases, siteOver, substationOver } from "../helpers/chart-cases";
 
 interface Label {
   text: string;
@@ -232,6 +232,18 @@ describe("the envelope chart", () => {
     const svg = svgOf(substationOver());
     expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(4); // south in → phase-3 and phase-3; hall-b's cooling in both
     expect(labels(svg).some((l) => l.text.startsWith("OVER:"))).toBe(false);
+    expect(texts(svg)).toContain("Substations over a limit: south transformers in → phase-3, phase-3.");
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("the site over its limit: the site's bar says which limit it breaks; the substations' are not marked", () => {
+    const d = chartData(siteOf(siteOver()));
+    // (100 MW) × 0.95 = 95 MW against 113.31 MW in → phase-1 (14,000 S19 XPs still on beside 512 H100 nodes).
+    expect(d.limits[0].values.slice(0, 3)).toEqual([95, 95, 95]);
+    expect(d.moments.map((m) => m.powerOver)).toEqual([["site"], [], [], [], []]);
+    expect(d.substations.map((s) => s.over.flat())).toEqual([[], []]);
+    const svg = svgOf(siteOver());
+    expect(labels(svg).filter((l) => l.text === "OVER: site")).toHaveLength(1);
     expect(overlaps(svg)).toEqual([]);
   });
 
@@ -261,7 +273,7 @@ describe("the envelope chart", () => {
 
   it("every example and edge case: every limit drawn is named at the right edge, and no two labels overlap", () => {
     const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
-    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), hallOver(), substationOver(), fiveSubstations()];
+    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), hallOver(), siteOver(), substationOver(), fiveSubstations()];
     for (const text of cases) {
       const site = siteOf(text);
       const d = chartData(site);

@@ -30,6 +30,11 @@ export function hallOver(): string {
   return replaceOnce(exampleText("pecos-yard"), "gpu: { h100-a: 1536 }", "gpu: { h100-a: 1800 }");
 }
 
+/** pecos-yard with the interconnect before the upgrade at 100 MW instead of 150 (site limit 95 MW): the site is over in → phase-1. */
+export function siteOver(): string {
+  return replaceOnce(exampleText("pecos-yard"), "interconnectMW: 150        # the utility's", "interconnectMW: 100        # the utility's");
+}
+
 /** pecos-yard with substation south over its transformers (and hall B over its cooling) in phase 3: 2,600 B200 nodes instead of 1,600. */
 export function substationOver(): string {
   return replaceOnce(exampleText("pecos-yard"), "gpu: { b200-b: 1600 }", "gpu: { b200-b: 2600 }");
