@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { envelopeRows, parseStackText } from "../../components/model";
 import { CHAR_EM, chartData, envelopeSvg } from "../../cli/envelope-chart";
 import { exampleText } from "../helpers/stacks";
-import { fiveSubstations, hallOver, manyPhases, siteOver, substationOver } from "../helpers/chart-cases";
+import { fiveSubstations, hallOver, manyPhases, manyPhasesOver, siteOver, substationOver } from "../helpers/chart-cases";
 
 interface Label {
   text: string;
@@ -247,6 +247,28 @@ describe("the envelope chart", () => {
     expect(overlaps(svg)).toEqual([]);
   });
 
+  it("12 long phases over their limits: OVER labels turned upright in narrow bands, one a moment and panel, the limits broken named below", () => {
+    const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
+    const site = siteOf(manyPhasesOver(12, name));
+    const d = chartData(site);
+    const siteOverAt = d.moments.filter((x) => x.powerOver.includes("site")).map((x) => x.label);
+    expect(siteOverAt.length).toBeGreaterThan(1);
+    const bothZones = d.moments.filter((_, k) => d.zones.filter((z) => z.usable[k] !== null && z.heat[k] > (z.usable[k] as number)).length >= 2);
+    expect(bothZones.length).toBeGreaterThan(1);
+    const svg = envelopeSvg(site);
+    const over = labels(svg).filter((l) => l.text === "OVER");
+    // Upright: taller than wide.
+    for (const l of over) {
+      const xs = l.corners.map(([x]) => x);
+      const ys = l.corners.map(([, y]) => y);
+      expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(Math.max(...xs) - Math.min(...xs));
+    }
+    const zoneOverMoments = d.moments.filter((_, k) => d.zones.some((z) => z.usable[k] !== null && z.heat[k] > (z.usable[k] as number))).length;
+    expect(over).toHaveLength(siteOverAt.length + zoneOverMoments);
+    expect(texts(svg).some((t) => t.startsWith(`Over a site-wide limit: site in ${siteOverAt[0]}`))).toBe(true);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
   it("five substations: each one's limits drawn and named, the one without a limit of its own and the retired one said so, nothing overlapping", () => {
     const d = chartData(siteOf(fiveSubstations()));
     expect(d.substations.map((s) => [s.name, s.ownLimit, s.limits.map((l) => l.name)])).toEqual([
@@ -273,7 +295,7 @@ describe("the envelope chart", () => {
 
   it("every example and edge case: every limit drawn is named at the right edge, and no two labels overlap", () => {
     const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
-    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), hallOver(), siteOver(), substationOver(), fiveSubstations()];
+    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), manyPhasesOver(12, name), hallOver(), siteOver(), substationOver(), fiveSubstations()];
     for (const text of cases) {
       const site = siteOf(text);
       const d = chartData(site);

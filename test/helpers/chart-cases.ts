@@ -64,3 +64,20 @@ export function fiveSubstations(): string {
   site.mining.find((p: { name: string }) => p.name === "yard-south").coolingZone = "yard-west";
   return stringify(doc);
 }
+
+/**
+ * `manyPhases` with too little of everything: the interconnect at 90 MW
+ * (site over in the first moments), yard and hall A with less cooling (both
+ * over at once in most moments): OVER labels in narrow bands.
+ */
+export function manyPhasesOver(n: number, nameOf: (i: number) => string): string {
+  const doc = parse(manyPhases(n, nameOf));
+  const site = doc.config["repower:site"];
+  site.grid.interconnectMW = 90;
+  site.grid.firmMW = 10;
+  for (const z of site.coolingZones) {
+    if (z.name === "yard") z.capacityMW = 60;
+    if (z.name === "hall-a") z.capacityMW = 12;
+  }
+  return stringify(doc);
+}
