@@ -39,6 +39,19 @@ export function textWidth(text: string, size = FONT_SIZE): number {
   return [...text].length * size * CHAR_EM;
 }
 
+/**
+ * The library lays out legends and labels with its own guess of text widths
+ * (Arial's, without a canvas), narrower than DejaVu Sans: long legend names
+ * ran into the next item. It measures as this file does instead (bold a
+ * tenth wider).
+ */
+echarts.setPlatformAPI({
+  measureText: (text: string, font?: string) => {
+    const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? "")?.[1] ?? FONT_SIZE);
+    return { width: textWidth(text ?? "", size) * (/bold/.test(font ?? "") ? 1.1 : 1) } as unknown as { width: number };
+  },
+});
+
 const momentLabel = (m: { label: string; active: boolean }) => (m.active ? `${m.label} (active)` : m.label);
 
 /** How far the phase labels reach below an axis, and whether they are turned. */
@@ -85,7 +98,7 @@ function layout(moments: { label: string; active: boolean }[], panels: { legend:
   let t = 8;
   for (const p of panels) {
     const legendTop = t + 30;
-    const top = legendTop + legendRows(p.legend) * 22 + 30;
+    const top = legendTop + 52 + (legendRows(p.legend) - 1) * 32; // a row of legend is 14 px, 18 apart
     boxes.push({ titleTop: t, legendTop, top, height: p.height });
     t = top + p.height + depth + 24;
   }

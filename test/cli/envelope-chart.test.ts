@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { envelopeRows, parseStackText } from "../../components/model";
 import { CHAR_EM, chartData, envelopeSvg } from "../../cli/envelope-chart";
 import { exampleText } from "../helpers/stacks";
-import { fiveSubstations, hallOver, manyPhases, manyPhasesOver, siteOver, substationOver } from "../helpers/chart-cases";
+import { fiveSubstations, hallOver, manyPhases, manyPhasesOver, manyZones, siteOver, substationOver } from "../helpers/chart-cases";
 
 interface Label {
   text: string;
@@ -80,6 +80,19 @@ function overlaps(svg: string): string[] {
   const height = Number(/<svg [^>]*height="(\d+)"/.exec(svg)![1]);
   for (const l of ls) if (l.corners.some(([x, y]) => x < -1 || y < -1 || x > width + 1 || y > height + 1)) found.push(`"${l.text}" × the page's edge`);
   for (let i = 0; i < ls.length; i++) for (let j = i + 1; j < ls.length; j++) if (overlap(ls[i].corners, ls[j].corners)) found.push(`"${ls[i].text}" × "${ls[j].text}"`);
+  return found;
+}
+
+/** Legend items whose name runs into the next item's icon (25 px wide, 5 px before its name): "a → b". */
+function crowdedLegends(svg: string, names: string[]): string[] {
+  const boxes = labels(svg)
+    .filter((l) => names.includes(l.text))
+    .map((l) => ({ text: l.text, x0: Math.min(...l.corners.map(([x]) => x)), x1: Math.max(...l.corners.map(([x]) => x)), y: Math.round(l.corners[0][1]) }));
+  const found: string[] = [];
+  for (const a of boxes) {
+    const next = boxes.filter((b) => b.y === a.y && b.x0 > a.x0).sort((p, q) => p.x0 - q.x0)[0];
+    if (next !== undefined && next.x0 - a.x1 < 25) found.push(`${a.text} → ${next.text}`);
+  }
   return found;
 }
 
@@ -269,6 +282,18 @@ describe("the envelope chart", () => {
     expect(overlaps(svg)).toEqual([]);
   });
 
+  it("a legend that wraps (nine more zones of long names): no name runs into the next item, no label overlaps", () => {
+    const site = siteOf(manyZones());
+    const d = chartData(site);
+    const svg = envelopeSvg(site);
+    const names = d.zones.map((z) => `${z.name} heat`);
+    expect(names).toHaveLength(12);
+    const rows = new Set(labels(svg).filter((l) => names.includes(l.text)).map((l) => Math.round(l.corners[0][1])));
+    expect(rows.size).toBeGreaterThan(1);
+    expect(crowdedLegends(svg, names)).toEqual([]);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
   it("five substations: each one's limits drawn and named, the one without a limit of its own and the retired one said so, nothing overlapping", () => {
     const d = chartData(siteOf(fiveSubstations()));
     expect(d.substations.map((s) => [s.name, s.ownLimit, s.limits.map((l) => l.name)])).toEqual([
@@ -295,7 +320,7 @@ describe("the envelope chart", () => {
 
   it("every example and edge case: every limit drawn is named at the right edge, and no two labels overlap", () => {
     const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
-    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), manyPhasesOver(12, name), hallOver(), siteOver(), substationOver(), fiveSubstations()];
+    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), manyPhasesOver(12, name), manyZones(), hallOver(), siteOver(), substationOver(), fiveSubstations()];
     for (const text of cases) {
       const site = siteOf(text);
       const d = chartData(site);

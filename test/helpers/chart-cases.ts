@@ -81,3 +81,20 @@ export function manyPhasesOver(n: number, nameOf: (i: number) => string): string
   }
   return stringify(doc);
 }
+
+/** pecos-yard with nine more cooling zones of long names (three built in phase-2): a legend that wraps, many zone labels. */
+export function manyZones(): string {
+  const doc = parse(exampleText("pecos-yard"));
+  const site = doc.config["repower:site"];
+  for (let i = 0; i < 9; i++) {
+    site.coolingZones.push({
+      name: `liquid-hall-extension-${i + 1}`,
+      type: "direct-to-chip",
+      capacityMW: 10 + i * 3,
+      pue: 1.15,
+      substation: i % 2 ? "north" : "south",
+      ...(i % 3 === 0 ? { inService: { from: "phase-2" } } : {}),
+    });
+  }
+  return stringify(doc);
+}
