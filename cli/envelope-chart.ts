@@ -181,7 +181,8 @@ export function drawnWhen(values: (number | null)[], phases: string[]): string |
 const SITE_COLOUR = "#c0392b";
 const FIRM_COLOUR = "#e67e22";
 const TRANSFORMER_COLOUR = "#7d3c98";
-const ZONE_COLOURS = ["#2e86ab", "#a23b72", "#f18f01", "#3b8b5a", "#6c5b7b", "#c73e1d", "#1b998b", "#8d6a9f"];
+// Twelve distinct colours: a site rarely has more zones; past twelve they repeat (the labels still name each).
+const ZONE_COLOURS = ["#2e86ab", "#a23b72", "#f18f01", "#3b8b5a", "#6c5b7b", "#c73e1d", "#1b998b", "#8d6a9f", "#b5a400", "#5b6ee1", "#8c564b", "#e377c2"];
 const SUBSTATION_COLOURS = ["#1f618d", "#b9770e", "#117a65", "#884ea0", "#922b21", "#5d6d7e", "#2e4053", "#7e5109"];
 
 const overName = (b: BudgetRow) => (b.kind === "transformer" ? "transformers" : b.kind);
