@@ -26,12 +26,11 @@ function guard<A>(name: string, validate: (args: A, report: ReportViolation) => 
   return Object.assign(wrapped, validate);
 }
 
+/** The policy with each validation it has (resource, stack or both) guarded. */
 export function failClosedOnUnknown<P extends Policy>(policy: P): P {
-  if ("validateStack" in policy && typeof (policy as StackValidationPolicy).validateStack === "function") {
-    const p = policy as unknown as StackValidationPolicy;
-    return { ...p, validateStack: guard(p.name, p.validateStack) } as unknown as P;
-  }
-  const p = policy as unknown as ResourceValidationPolicy;
-  if (typeof p.validateResource === "function") return { ...p, validateResource: guard(p.name, p.validateResource) } as unknown as P;
-  return policy;
+  const out = { ...policy } as Record<string, unknown>;
+  const p = policy as Partial<ResourceValidationPolicy & StackValidationPolicy>;
+  if (typeof p.validateStack === "function") out.validateStack = guard(policy.name, p.validateStack);
+  if (typeof p.validateResource === "function") out.validateResource = guard(policy.name, p.validateResource);
+  return out as P;
 }
