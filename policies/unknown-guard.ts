@@ -26,11 +26,12 @@ function guard<A>(name: string, validate: (args: A, report: ReportViolation) => 
   return Object.assign(wrapped, validate);
 }
 
-/** The policy with each validation it has (resource, stack or both) guarded. */
+/** Guards each half a policy has: `validateStack`, `validateResource`, or both (device-plugin-config-valid). */
 export function failClosedOnUnknown<P extends Policy>(policy: P): P {
   const out = { ...policy } as Record<string, unknown>;
-  const p = policy as Partial<ResourceValidationPolicy & StackValidationPolicy>;
-  if (typeof p.validateStack === "function") out.validateStack = guard(policy.name, p.validateStack);
-  if (typeof p.validateResource === "function") out.validateResource = guard(policy.name, p.validateResource);
-  return out as P;
+  const s = (policy as unknown as Partial<StackValidationPolicy>).validateStack;
+  if (typeof s === "function") out.validateStack = guard(policy.name, s);
+  const r = (policy as unknown as Partial<ResourceValidationPolicy>).validateResource;
+  if (typeof r === "function") out.validateResource = guard(policy.name, r);
+  return out as unknown as P;
 }
