@@ -93,6 +93,17 @@ function toStruct(v: Record<string, unknown>) {
   return proto().Struct.fromJavaScript(v);
 }
 
+/** The stack's resources by URN, built once per stack (not once per Analyze call: 20,000 calls would build it 20,000 times). */
+const urnMaps = new WeakMap<readonly RegisteredResource[], Map<string, RegisteredResource>>();
+function byUrnOf(all: readonly RegisteredResource[]): Map<string, RegisteredResource> {
+  let m = urnMaps.get(all);
+  if (m === undefined) {
+    m = new Map(all.map((x) => [x.urn, x]));
+    urnMaps.set(all, m);
+  }
+  return m;
+}
+
 function providerOf(r: RegisteredResource, byUrn: Map<string, RegisteredResource>) {
   if (!r.provider) return undefined;
   const urn = r.provider.split("::").slice(0, -1).join("::");
@@ -327,7 +338,7 @@ export class PolicyPackProcess {
     req.setUrn(r.urn);
     req.setProperties(toStruct(r.properties));
     req.setOptions(options(r));
-    const prov = providerOf(r, new Map(all.map((x) => [x.urn, x])));
+    const prov = providerOf(r, byUrnOf(all));
     if (prov) req.setProvider(prov);
     const resp: any = await this.call("analyze", req, `Analyze of ${r.name}`);
     // The engine attributes a resource policy's diagnostics to the resource analyzed.
