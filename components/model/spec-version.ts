@@ -9,8 +9,8 @@
  * Pure: no Pulumi here.
  */
 
-/** The site spec version this model validates. Raise it when the schema accepts a newer version's fields. */
-export const SITE_SPEC_VERSION = "1";
+/** The site spec version this model validates: version 2 with its planning blocks (2.1, `repower plan`). Raise it when the schema accepts a newer version's fields. */
+export const SITE_SPEC_VERSION = "2.1";
 
 /** The version an envelope published before `specVersion` existed follows. */
 export const UNVERSIONED_SPEC = "1";

@@ -1,15 +1,18 @@
 /**
  * The envelope chart, read back from its SVG as a person reads the PNG: no
- * two labels overlap (equal limits, long phase names, 12 phases), every
- * limit is drawn and named, a bar over a limit and the active phase are
- * marked, every phase keeps its label, the ticks are round, and the "→"
- * convention is explained. The PNGs of these cases were also looked at.
+ * two labels overlap (equal limits, long phase names, 12 phases, five
+ * substations), every limit is drawn over every phase where it exists and
+ * named at the right edge (with when its equipment is in service), the
+ * substations' own limits and the part generation gives are drawn, standby
+ * sources are named, a bar over a limit and the active phase are marked,
+ * every phase keeps its label, the ticks are round, and the "→" convention
+ * is explained. The PNGs of these cases were also looked at.
  */
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { parseStackText } from "../../components/model";
-import { CHAR_EM, envelopeSvg } from "../../cli/envelope-chart";
-import { exampleText, replaceOnce } from "../helpers/stacks";
+import { envelopeRows, parseStackText } from "../../components/model";
+import { CHAR_EM, chartData, envelopeSvg } from "../../cli/envelope-chart";
+import { exampleText } from "../helpers/stacks";
+import { fiveSubstations, hallOver, manyPhases, substationOver } from "../helpers/chart-cases";
 
 interface Label {
   text: string;
@@ -23,7 +26,7 @@ function labels(svg: string): Label[] {
   const out: Label[] = [];
   for (const m of svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)) {
     const attrs = m[1];
-    const text = m[2].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    const text = m[2].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'");
     if (text.trim() === "") continue;
     const size = Number(/font-size:(\d+(?:\.\d+)?)px/.exec(attrs)?.[1] ?? /(\d+(?:\.\d+)?)px/.exec(attrs)?.[1] ?? 12);
     const anchor = /text-anchor="(\w+)"/.exec(attrs)?.[1] ?? "start";
@@ -82,23 +85,10 @@ function overlaps(svg: string): string[] {
 
 const svgOf = (text: string) => envelopeSvg(parseStackText(text, "stacks/Pulumi.test.yaml").site);
 
-/** pecos-yard with its rollout replaced by `n` phases of long names, hall A filling step by step. */
-function manyPhases(n: number, nameOf: (i: number) => string): string {
-  const doc = parse(exampleText("pecos-yard"));
-  const site = doc.config["repower:site"];
-  site.rollout.phases = Array.from({ length: n }, (_, i) => ({
-    name: nameOf(i),
-    mining: { "yard-south": Math.max(0, 14000 - (i + 1) * 1400) },
-    gpu: { "h100-a": Math.min(1700, (i + 1) * 150) },
-  }));
-  site.rollout.activePhase = nameOf(Math.floor(n / 2));
-  // What came into service in phase-3 now comes in with the third of these phases.
-  for (const list of Object.values(site)) {
-    if (!Array.isArray(list)) continue;
-    for (const item of list) if (item?.inService?.from === "phase-3") item.inService.from = nameOf(2);
-  }
-  return stringify(doc);
-}
+const siteOf = (text: string) => parseStackText(text, "stacks/Pulumi.test.yaml").site;
+
+/** The label lines at the right edge, trimmed, as the page shows them. */
+const texts = (svg: string) => labels(svg).map((l) => l.text.trim());
 
 describe("the envelope chart", () => {
   it("the helper finds overlaps: two labels drawn at one place are caught", () => {
@@ -126,10 +116,11 @@ describe("the envelope chart", () => {
   });
 
   it("a failing phase: its bar is outlined in red and labelled OVER; the active phase is shaded and its label bold", () => {
-    const svg = svgOf(replaceOnce(exampleText("pecos-yard"), "gpu: { h100-a: 1536 }", "gpu: { h100-a: 1800 }"));
+    const svg = svgOf(hallOver());
     expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(3); // hall-a in phase-2, → phase-3 and phase-3
     expect(svg).toMatch(/stroke="#c0392b"[^>]*stroke-width="3"|stroke-width="3"[^>]*stroke="#c0392b"/);
-    expect(labels(svg).filter((l) => l.bold && l.text === "phase-1 (active)")).toHaveLength(2);
+    // One phase axis per panel: power, substations, cooling.
+    expect(labels(svg).filter((l) => l.bold && l.text === "phase-1 (active)")).toHaveLength(3);
     expect(svg).toContain('fill="#fff4c2"');
     expect(overlaps(svg)).toEqual([]);
     const fine = svgOf(exampleText("pecos-yard"));
@@ -141,8 +132,8 @@ describe("the envelope chart", () => {
     const svg = svgOf(manyPhases(12, name));
     const texts = labels(svg).map((l) => l.text);
     for (let i = 0; i < 12; i++) {
-      expect(texts.filter((t) => t === name(i) || t === `${name(i)} (active)`), name(i)).toHaveLength(2);
-      expect(texts.filter((t) => t === `→ ${name(i)}`), `→ ${name(i)}`).toHaveLength(2);
+      expect(texts.filter((t) => t === name(i) || t === `${name(i)} (active)`), name(i)).toHaveLength(3);
+      expect(texts.filter((t) => t === `→ ${name(i)}`), `→ ${name(i)}`).toHaveLength(3);
     }
     expect(overlaps(svg)).toEqual([]);
     const ticks = labels(svg).filter((l) => /^[\d,]+(\.\d+)?$/.test(l.text)).map((l) => Number(l.text.replace(/,/g, "")));
@@ -150,7 +141,7 @@ describe("the envelope chart", () => {
     // Each axis counts up from 0 in one step of 1, 2, 2.5 or 5 × 10^k.
     const axes: number[][] = [];
     for (const t of ticks) t === 0 ? axes.push([0]) : axes.at(-1)!.push(t);
-    expect(axes).toHaveLength(2);
+    expect(axes).toHaveLength(3);
     for (const axis of axes) {
       const step = axis[1] - axis[0];
       expect(axis.every((t, i) => Math.abs(t - i * step) < 1e-9), axis.join(" ")).toBe(true);
@@ -158,5 +149,127 @@ describe("the envelope chart", () => {
       expect([1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9), String(step)).toBe(true);
     }
     expect(texts.some((t) => t.startsWith("→ phase: the transient into that phase (overlap)"))).toBe(true);
+  });
+
+  it("pecos-yard: every limit is a step over every phase where it exists, named with its value at the last phase; the transformers go on when the second substation comes in", () => {
+    const site = siteOf(exampleText("pecos-yard"));
+    const d = chartData(site);
+    const rows = envelopeRows(site);
+    const line = (name: string) => [...d.limits, ...d.substations.flatMap((s) => s.limits)].find((l) => l.name === name)!;
+    // The model's figures, moment by moment (→ phase-1, phase-1, phase-2, → phase-3, phase-3).
+    expect(line("site limit").values).toEqual(rows.map((r) => r.siteLimitMW));
+    expect(line("firm limit").values).toEqual(rows.map((r) => r.firmLimitMW));
+    // Transformers (hand-computed): main 3 of 4 × 50 MVA × 0.95 = 142.5 MW at north; south-1 1 of 2 (2N) × 40 MVA × 0.95 = 38 MW
+    // at south from phase-3; together 180.5 MW. The line went on after phase-2 (it used to stop, named with phase-2's 142.5).
+    expect(line("north transformers").values).toEqual([142.5, 142.5, 142.5, 142.5, 142.5]);
+    expect(line("south transformers").values).toEqual([null, null, null, 38, 38]);
+    expect(line("transformers, all substations").values).toEqual([142.5, 142.5, 142.5, 180.5, 180.5]);
+    // Each substation's own limits: (interconnect + generation) × 0.95; south is out of service before phase-3 and says so.
+    expect(line("north limit").values).toEqual([142.5, 142.5, 142.5, 142.5, 142.5]);
+    expect(line("north firm").values).toEqual([57, 57, 57, 57, 57]);
+    expect(line("south limit").values).toEqual([null, null, null, 66.5, 66.5]);
+    expect(line("south firm").values).toEqual([null, null, null, 47.5, 47.5]);
+    for (const n of ["south limit", "south firm", "south transformers"]) expect(line(n).service, n).toBe("in service from phase-3");
+    expect(line("north limit").service).toBeUndefined();
+    // hall-b's cooling is not drawn (as 0) before it is built.
+    expect(d.zones.find((z) => z.name === "hall-b")!.usable).toEqual([null, null, null, 25, 25]);
+
+    const svg = svgOf(exampleText("pecos-yard"));
+    const t = texts(svg);
+    expect(t).toContain("transformers, all substations: 180.50 MW");
+    expect(t.some((x) => x.startsWith("transformers: "))).toBe(false);
+    expect(t).toEqual(
+      expect.arrayContaining(["north limit: 142.50 MW", "= north transformers", "north firm: 57.00 MW", "south limit: 66.50 MW", "south firm: 47.50 MW", "south transformers: 38.00 MW"]),
+    );
+    expect(t.filter((x) => x === "in service from phase-3")).toHaveLength(4); // south limit, firm, transformers; hall-b usable
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("red-hills: a zone retired during the rollout is named with its last value and until when; one built later, from when", () => {
+    const d = chartData(siteOf(exampleText("red-hills")));
+    expect(d.zones.map((z) => [z.name, z.usable, z.service])).toEqual([
+      ["sheds", [8, null], "in service until decommission"],
+      ["hall (liquid)", [null, 4.5], "in service from rebuild"],
+      ["hall (air)", [null, 1.2], "in service from rebuild"],
+    ]);
+    const svg = svgOf(exampleText("red-hills"));
+    expect(texts(svg)).toEqual(expect.arrayContaining(["sheds usable: 8.00 MW", "in service until decommission", "hall (liquid) usable: 4.50 MW", "hall (air) usable: 1.20 MW"]));
+    // No zone without its part (the out-of-service budget of "hall") is drawn, and no usable cooling at 0.
+    expect(texts(svg).some((x) => /^(hall|sheds) usable: 0\.00 MW$/.test(x) || x === "hall heat" || x === "= hall usable")).toBe(false);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("generation behind the meter: the part of a limit it gives is hatched under the line and named; standby sources are named and never counted", () => {
+    const text = exampleText("pecos-yard");
+    const d = chartData(siteOf(text));
+    const line = (name: string) => [...d.limits, ...d.substations.flatMap((s) => s.limits)].find((l) => l.name === name)!;
+    // gas-south, 20 MW from phase-3, less the 5 % reserve: 19 MW of the site limit ((200 + 20) × 0.95 = 209), of the firm
+    // limit ((90 + 20) × 0.95 = 104.5, gas is firm) and of south's own limits.
+    expect(line("site limit").fromGeneration).toEqual([null, null, null, 19, 19]);
+    expect(line("firm limit").fromGeneration).toEqual([null, null, null, 19, 19]);
+    expect(line("south limit").fromGeneration).toEqual([null, null, null, 19, 19]);
+    expect(line("north limit").fromGeneration).toBeUndefined();
+    const svg = svgOf(text);
+    // Hatched bands: site and firm (power panel) and south's limit (substation panel), in phase-3 and its transient.
+    for (const colour of ["#c0392b", "#e67e22", "#b9770e"]) {
+      expect(svg.match(new RegExp(`<path d="M[^"]*Z" fill="${colour}" fill-opacity="0.12"`, "g")) ?? [], colour).toHaveLength(2);
+    }
+    const t = texts(svg);
+    expect(t.filter((x) => x === "incl. 19.00 MW from generation")).toHaveLength(4); // site, firm, south limit, south firm
+    expect(t.some((x) => x.startsWith("Hatched under a limit") && x.includes("gas-south (gas 20 MW at south, in service from phase-3)"))).toBe(true);
+    expect(t).toContain("Standby, never counted in a limit: gensets-north (diesel 4 MW at north).");
+    expect(overlaps(svg)).toEqual([]);
+    // The gensets counted (standby: false) would add 4 × 0.95 = 3.8 MW to every site limit: the chart draws what the model counts.
+    const counted = chartData(siteOf(text.replace("standby: true", "standby: false")));
+    expect(counted.limits[0].fromGeneration).toEqual([3.8, 3.8, 3.8, 22.8, 22.8]);
+    expect(counted.standby).toEqual([]);
+  });
+
+  it("a substation over its transformers: its bar in the substation panel is outlined and labelled OVER; the site's bar is not", () => {
+    const d = chartData(siteOf(substationOver()));
+    expect(d.substations.find((s) => s.name === "south")!.over).toEqual([[], [], [], ["transformers"], ["transformers"]]);
+    expect(d.moments.map((m) => m.powerOver)).toEqual([[], [], [], [], []]);
+    const svg = svgOf(substationOver());
+    expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(4); // south in → phase-3 and phase-3; hall-b's cooling in both
+    expect(labels(svg).some((l) => l.text.startsWith("OVER:"))).toBe(false);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("five substations: each one's limits drawn and named, the one without a limit of its own and the retired one said so, nothing overlapping", () => {
+    const d = chartData(siteOf(fiveSubstations()));
+    expect(d.substations.map((s) => [s.name, s.ownLimit, s.limits.map((l) => l.name)])).toEqual([
+      ["north", true, ["north limit", "north firm", "north transformers"]],
+      ["south", true, ["south limit", "south firm", "south transformers"]],
+      ["east", true, ["east limit", "east firm", "east transformers"]],
+      ["west", false, ["west transformers"]],
+      ["central", true, ["central limit", "central transformers"]],
+    ]);
+    const central = d.substations[4].limits[0];
+    expect([central.values, central.service]).toEqual([[28.5, 28.5, 28.5, null, null], "in service until phase-2"]);
+    // west: 1 of 2 × 30 MVA × 0.95 = 28.5 MW against the S19 XPs' yard (45 MW in → phase-1): over.
+    expect(d.substations[3].over[0]).toEqual(["transformers"]);
+    const svg = svgOf(fiveSubstations());
+    expect(overlaps(svg)).toEqual([]);
+    const t = texts(svg);
+    for (const l of [...d.limits, ...d.substations.flatMap((s) => s.limits)]) {
+      expect(t.some((x) => x.startsWith(`${l.name}: `) || x === `= ${l.name}`), l.name).toBe(true);
+    }
+    expect(t).toContain("in service until phase-2");
+    expect(t.some((x) => x.startsWith("No limit of its own (no interconnectMW): west;"))).toBe(true);
+    expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(1);
+  });
+
+  it("every example and edge case: every limit drawn is named at the right edge, and no two labels overlap", () => {
+    const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
+    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), hallOver(), substationOver(), fiveSubstations()];
+    for (const text of cases) {
+      const site = siteOf(text);
+      const d = chartData(site);
+      const svg = envelopeSvg(site);
+      const t = texts(svg);
+      const names = [...d.limits, ...d.substations.flatMap((s) => s.limits)].map((l) => l.name).concat(d.zones.map((z) => `${z.name} usable`));
+      for (const n of names) expect(t.some((x) => x.startsWith(`${n}: `) || x === `= ${n}`), `${site.name}: ${n}`).toBe(true);
+      expect(overlaps(svg), site.name).toEqual([]);
+    }
   });
 });
