@@ -27,6 +27,8 @@ export interface PoolRoom {
   moreNodesFit: number | null;
   /** The IT power of those nodes, MW (rack overhead included); null for cloud pools. */
   moreItMW: number | null;
+  /** The pool's cooling zone where it is not in service at the moment (no room until it is). */
+  zoneNotInService?: string;
 }
 
 /** A moment of the report: the model's row, the room per pool, and on a phase's end the load diff against the phase before. */
@@ -65,6 +67,8 @@ export function reportPhases(site: Site): ReportPhase[] {
       pools: row.pools.map((x) => {
         const pool = site.gpuPools.find((p) => p.name === x.pool);
         if (pool === undefined || x.moreNodesFit === null) return { ...x, moreItMW: null };
+        const zone = pool.coolingZone;
+        if (zone !== undefined && !row.inService.coolingZone.includes(zone)) return { ...x, moreItMW: 0, zoneNotInService: zone };
         const now = s?.gpu[x.pool] ?? x.nodes;
         const more = (poolItKW(pool, now + x.moreNodesFit) - poolItKW(pool, now)) / 1000;
         return { ...x, moreItMW: Math.round(more * 1000) / 1000 };
@@ -147,7 +151,12 @@ function budgetLines(rows: BudgetRow[], indent: string, p: Paint, labelWidth: nu
 /** "h100-a: 512 nodes, room for 1,252 more (≈ 63.86 MW IT)". */
 export function roomLine(x: PoolRoom): string {
   if (x.moreNodesFit === null) return `${x.pool}: ${grouped(x.nodes)} node${x.nodes === 1 ? "" : "s"} (cloud, not charged to the site)`;
-  const room = x.moreNodesFit === 0 ? "no room for more" : `room for ${grouped(x.moreNodesFit)} more (≈ ${grouped(x.moreItMW ?? 0, 2)} MW IT)`;
+  const room =
+    x.zoneNotInService !== undefined
+      ? `no room: ${x.zoneNotInService} is not in service`
+      : x.moreNodesFit === 0
+        ? "no room for more"
+        : `room for ${grouped(x.moreNodesFit)} more (≈ ${grouped(x.moreItMW ?? 0, 2)} MW IT)`;
   return `${x.pool}: ${grouped(x.nodes)} node${x.nodes === 1 ? "" : "s"}, ${room}`;
 }
 

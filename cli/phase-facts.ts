@@ -59,9 +59,9 @@ const KIND_WORD: Record<EquipmentKind, [string, string]> = {
   coolingZone: ["cooling zone", "cooling zones"],
 };
 
-/** A generation source in words: "gas-south 20 MW gas, firm". */
+/** A generation source in words: "gas-south 20 MW gas, firm", "solar-1 10 MW solar, not firm". */
 export function generationText(g: GenerationRow): string {
-  return `${g.name} ${num(g.capacityMW)} MW ${g.type}${g.firm ? ", firm" : ""}`;
+  return `${g.name} ${num(g.capacityMW)} MW ${g.type}, ${g.firm ? "firm" : "not firm"}`;
 }
 
 /** "substation south; generation gas-south (20 MW gas, firm); feeds hall-b-1, hall-b-2". */
@@ -72,7 +72,7 @@ export function equipmentText(list: readonly { kind: EquipmentKind; name: string
   for (const kind of Object.keys(KIND_WORD) as EquipmentKind[]) {
     const names = list.filter((e) => e.kind === kind).map((e) => {
       const g = kind === "generation" ? gens.get(e.name) : undefined;
-      return g === undefined ? e.name : `${e.name} (${num(g.capacityMW)} MW ${g.type}${g.standby ? ", standby" : g.firm ? ", firm" : ""})`;
+      return g === undefined ? e.name : `${e.name} (${num(g.capacityMW)} MW ${g.type}, ${g.standby ? "standby" : g.firm ? "firm" : "not firm"})`;
     });
     if (names.length > 0) parts.push(`${KIND_WORD[kind][names.length === 1 ? 0 : 1]} ${names.join(", ")}`);
   }

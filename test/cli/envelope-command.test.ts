@@ -61,6 +61,9 @@ describe("repower envelope", () => {
       "  standby       gensets-north 4 MW diesel (never counted)",
       expect.stringMatching(/^ {2}site power +73\.99 MW \/ 209\.00 MW {2}35\.4 % {2}ok$/),
     ]);
+    // A pool whose hall is not in service yet has no room, and says why.
+    expect(block("phase-1")).toContain("  b200-b: 0 nodes, no room: hall-b is not in service");
+    expect(block("phase-3")).toContain("  b200-b: 1,600 nodes, room for 308 more (≈ 4.04 MW IT)");
     for (const line of r.stdout.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
   });
 
