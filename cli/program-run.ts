@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { stackFileData } from "../components/model";
 import { isSecretValue, revealOrMask, SECRET_SIG, SIG_KEY } from "./wire-secrets";
 
 export { isSecretValue, revealOrMask, SECRET_SIG, SIG_KEY };
@@ -46,7 +46,7 @@ export interface ProgramRun {
 
 /** Stack config as the engine hands it to a program: every value a string, objects as JSON. */
 export function stackConfig(stackFileText: string): { config: Record<string, string>; secretKeys: string[] } {
-  const doc = (parse(stackFileText) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (stackFileData(stackFileText) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {

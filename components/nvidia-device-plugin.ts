@@ -162,6 +162,11 @@ export function gpuOperatorValues(site: Site, configMapName: string = OPERATOR_C
     driver: { enabled: true },
     toolkit: { enabled: true },
     devicePlugin: { enabled: true, config: { name: configMapName, default: Object.keys(configs)[0] ?? "" } },
+    // Empty, so that each node's config decides its MIG strategy: the chart's default `single` becomes
+    // ClusterPolicy mig.strategy, which the operator sets as MIG_STRATEGY on the plugin and GFD of every
+    // node, overriding each pool's config (gpu-operator v25.3.0 values.yaml, templates/clusterpolicy.yaml,
+    // controllers/object_controls.go applyMIGConfiguration; k8s-device-plugin api/config/v1 flags.go).
+    mig: { strategy: "" },
     dcgmExporter: { enabled: false },
     daemonsets: { tolerations: GPU_NODE_TOLERATIONS },
     ...migManagerOperatorValues(site),

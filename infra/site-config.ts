@@ -6,8 +6,7 @@
 import * as fs from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { formatIssues, parseStackText, SITE_KEY, SiteSpecError, stackFile, validateSite, type Site } from "../components/model";
+import { formatIssues, parseStackText, SITE_KEY, SiteSpecError, stackFile, stackFileData, validateSite, type Site } from "../components/model";
 
 /** The stack file the program reads lines from: `REPOWER_STACK_FILE`, else stacks/Pulumi.<stack>.yaml. */
 export function stackFilePath(stack: string): string {
@@ -16,7 +15,7 @@ export function stackFilePath(stack: string): string {
 
 function siteValueIn(text: string): unknown {
   try {
-    return (parse(text) as { config?: Record<string, unknown> } | null)?.config?.[SITE_KEY];
+    return (stackFileData(text) as { config?: Record<string, unknown> } | null)?.config?.[SITE_KEY];
   } catch {
     return undefined;
   }

@@ -14,12 +14,22 @@
  *
  * A config the pack cannot see (values files, unknown values during preview)
  * is a violation that says so: the check never passes on what it cannot read.
+ *
+ * In stack analysis it also checks, pool by pool, that the MIG strategy the
+ * device plugin runs with and the MIG partitions MIG Manager creates on the
+ * pool's nodes agree (mig-agreement.ts). One policy, both halves:
+ * @pulumi/policy 1.21 runs a policy's `validateResource` at Analyze and its
+ * `validateStack` at AnalyzeStack (server.js `isResourcePolicy` /
+ * `isStackPolicy`), so the configs are still checked before each resource is
+ * created, and the agreement, which needs every resource, once they are all known.
  */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { devicePluginConfigProblems, OPERATOR_CONFIGMAP } from "../components/model";
 import { deploysChart, HELM_TYPES } from "./helm-charts";
 import { raw, unknownMessage, unknownPaths } from "./known";
+import { checkMigAgreement } from "./mig-agreement";
+import { envelopeOf } from "./site-context";
 
 type Props = Record<string, any>;
 
@@ -56,12 +66,18 @@ function looksLikeConfig(text: unknown): boolean {
 /** Values files the pack cannot read (Release `valueYamlFiles`, Chart `valueYamlFiles`). */
 const valuesFiles = (p: Props) => (Array.isArray(p.valueYamlFiles) && p.valueYamlFiles.length > 0 ? p.valueYamlFiles.length : 0);
 
-export const devicePluginConfigValid: ResourceValidationPolicy = {
+export const devicePluginConfigValid: ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> = {
   name: "device-plugin-config-valid",
-  description: "NVIDIA device-plugin configs follow NVIDIA's rules: version v1, replicas of at least 2, resource names within 63 characters, no MPS with mixed MIG, one sharing strategy.",
+  description:
+    "NVIDIA device-plugin configs follow NVIDIA's rules: version v1, replicas of at least 2, resource names within 63 characters, no MPS with mixed MIG, one sharing strategy; on each pool's nodes the plugin's MIG strategy agrees with the MIG partitions MIG Manager creates.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Fix the pool's devicePlugin settings in repower:site (the plugin refuses an invalid config and the pool's GPUs are not advertised).",
+  remediationSteps: "Fix the pool's devicePlugin settings (migStrategy, migProfile, sharing) in repower:site and deploy with the repower components (the plugin refuses an invalid config, and a MIG strategy that disagrees with the partitions advertises nothing or whole GPUs).",
+  validateStack: (args, report) => {
+    // A missing or unreadable envelope is reported by pool-matches-spec or site-power-budget (one cause, once).
+    const env = envelopeOf(args.resources);
+    if (env.ok) checkMigAgreement(env.site, args.resources, env.resource.urn, report);
+  },
   validateResource: (args, report) => {
     const p = raw(args.props) as Props;
     if (HELM_TYPES.has(args.type)) {

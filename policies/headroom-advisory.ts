@@ -30,7 +30,7 @@ export const headroomAdvisory = envelopePolicy(
         const fits = site.gpuPools
           .filter((p) => p.placement === "on-site" && b.kind !== "rack" && poolDrawsOn(p, b))
           .map((p) => {
-            const n = moreNodesFit(site, s, p.name);
+            const n = moreNodesFit(site, s, p.name, e);
             // A rack-scale pool grows in whole racks only (contract, "Arithmetic").
             if (n === null || !p.system.rackScale) return `${n} more ${p.name}`;
             const racks = Math.floor(((s.gpu[p.name] ?? 0) + n) / p.nodesPerRack) - Math.ceil((s.gpu[p.name] ?? 0) / p.nodesPerRack);

@@ -26,12 +26,12 @@ function guard<A>(name: string, validate: (args: A, report: ReportViolation) => 
   return Object.assign(wrapped, validate);
 }
 
+/** Guards each half a policy has: `validateStack`, `validateResource`, or both (device-plugin-config-valid). */
 export function failClosedOnUnknown<P extends Policy>(policy: P): P {
-  if ("validateStack" in policy && typeof (policy as StackValidationPolicy).validateStack === "function") {
-    const p = policy as unknown as StackValidationPolicy;
-    return { ...p, validateStack: guard(p.name, p.validateStack) } as unknown as P;
-  }
-  const p = policy as unknown as ResourceValidationPolicy;
-  if (typeof p.validateResource === "function") return { ...p, validateResource: guard(p.name, p.validateResource) } as unknown as P;
-  return policy;
+  const out = { ...policy } as Record<string, unknown>;
+  const s = (policy as unknown as Partial<StackValidationPolicy>).validateStack;
+  if (typeof s === "function") out.validateStack = guard(policy.name, s);
+  const r = (policy as unknown as Partial<ResourceValidationPolicy>).validateResource;
+  if (typeof r === "function") out.validateResource = guard(policy.name, r);
+  return out as unknown as P;
 }

@@ -90,8 +90,24 @@ export function round(value: number, digits = 6): number | null {
 const pct = (u: number) => (Number.isFinite(u) ? round(u * 100, 3) : null);
 const r = (v: number) => round(v) as number;
 
+/**
+ * The rows of the sites worked out in this process: the same site object
+ * (a preview's program and its report share the stack file read once,
+ * stack-file.ts) is worked out once. Rows are data; nobody changes them.
+ */
+const rowsOf = new WeakMap<Site, PhaseRow[]>();
+
 /** Every moment of the rollout as rows. */
 export function envelopeRows(site: Site): PhaseRow[] {
+  let rows = rowsOf.get(site);
+  if (rows === undefined) {
+    rows = workOutRows(site);
+    rowsOf.set(site, rows);
+  }
+  return rows;
+}
+
+function workOutRows(site: Site): PhaseRow[] {
   return siteEnvelope(site).map((env): PhaseRow => {
     const s = env.scenario;
     const st = env.state;
@@ -150,7 +166,7 @@ export function envelopeRows(site: Site): PhaseRow[] {
         ...(b.part !== undefined ? { part: b.part } : {}),
         ...(b.outOfService ? { outOfService: true } : {}),
       })),
-      pools: poolHeadroom(site, s),
+      pools: poolHeadroom(site, s, env),
     };
   });
 }

@@ -12,7 +12,7 @@
  * Pure: no Pulumi here. The components, the policy pack and the preview all
  * import these functions, so they cannot disagree.
  */
-import { evaluateBudgets, facilityOf, perKW, type Budget, type Load } from "./budgets";
+import { evaluateBudgets, facilityOf, perKW, sumLoads, type Budget, type Load } from "./budgets";
 import { phaseScenario, scenarios, statedIt, type Scenario } from "./envelope-moments";
 import { blockItKW, nodeKW, poolItKW } from "./power";
 import { activePhase, phaseIndex, siteAt, type GpuPool, type Site, type SiteState } from "./site";
@@ -142,24 +142,27 @@ export function loadsOf(site: Site, counts: Pick<Scenario, "mining" | "gpu"> & P
 export function evaluate(site: Site, given: Scenario): Envelope {
   // Counts without itLoad MW (an optimiser deciding pools and miners only) take the MW the spec states then.
   const scenario: Scenario = given.it === undefined ? { ...given, it: statedIt(site, given.phase, given.transient) } : given;
+  return evaluateLoads(site, scenario, loadsOf(site, scenario));
+}
+
+/**
+ * `evaluate` with the moment's loads worked out already (`loadsOf(site,
+ * scenario)`, each load independent of the others); with `subjects`, only the
+ * budgets of those subjects (the rest are left out, not passed).
+ */
+function evaluateLoads(site: Site, scenario: Scenario, loads: Load[], subjects?: ReadonlySet<string>): Envelope {
   const state = siteAt(site, phaseIndex(site, scenario.phase));
-  const loads = loadsOf(site, scenario);
   let facilityMW = state.grid.auxMW;
   let firmFacilityMW = state.grid.auxMW;
   let itKW = 0;
-  const subs = new Map(site.substations.map((s) => [s.name, { name: s.name, facilityMW: 0, firmFacilityMW: 0 }]));
   for (const l of loads) {
     const fac = facilityOf(l);
     facilityMW += fac;
     if (!l.curtailable) firmFacilityMW += fac;
     itKW += l.itKW;
-    const s = l.substation !== undefined ? subs.get(l.substation) : undefined;
-    if (s) {
-      s.facilityMW += fac;
-      if (!l.curtailable) s.firmFacilityMW += fac;
-    }
   }
-  const budgets = evaluateBudgets({ site, state, scenario, loads, facilityMW, firmFacilityMW });
+  const sums = sumLoads(loads);
+  const budgets = evaluateBudgets({ site, state, scenario, loads, facilityMW, firmFacilityMW, sums, ...(subjects !== undefined ? { subjects } : {}) });
   let binding = budgets[0];
   for (const b of budgets) if (b.utilisation > binding.utilisation) binding = b;
   return {
@@ -169,7 +172,7 @@ export function evaluate(site: Site, given: Scenario): Envelope {
     itMW: itKW / 1000,
     facilityMW,
     firmFacilityMW,
-    substations: [...subs.values()],
+    substations: site.substations.map((x) => ({ name: x.name, facilityMW: sums.substation.get(x.name)?.facilityMW ?? 0, firmFacilityMW: sums.substation.get(x.name)?.firmFacilityMW ?? 0 })),
     budgets,
     binding,
     violations: budgets.filter((b) => !b.ok),
@@ -216,10 +219,56 @@ export function poolDrawsOn(pool: GpuPool, b: Budget): boolean {
   return loadDrawsOn(load, b);
 }
 
-/** Every budget the pool draws on holds with `extra` more nodes of it. */
-function fits(site: Site, scenario: Scenario, pool: GpuPool, extra: number): boolean {
-  const more: Scenario = { ...scenario, gpu: { ...scenario.gpu, [pool.name]: (scenario.gpu[pool.name] ?? 0) + extra } };
-  return evaluate(site, more).budgets.every((b) => b.ok || !poolDrawsOn(pool, b));
+/**
+ * The budgets `load` (a pool's) can draw on, by subject: the site, firm and
+ * transformer totals, its substation, its feeds, its zone and its own rack.
+ */
+function subjectsOf(load: Load): ReadonlySet<string> {
+  return new Set(["site", "firm", "transformers", load.name, load.zone, ...load.feeds, ...(load.substation !== undefined ? [load.substation] : [])]);
+}
+
+/**
+ * The moment `env` with `extra` more nodes of `pool`, for the budgets the
+ * pool can draw on: its loads with the pool's one load worked out again at
+ * the new count. Those budgets are exactly what `evaluate` gives for the same
+ * counts, without redoing the rest of the site.
+ */
+function withMore(site: Site, env: Envelope, pool: GpuPool, extra: number): Envelope {
+  const count = (env.scenario.gpu[pool.name] ?? 0) + extra;
+  const scenario: Scenario = { ...env.scenario, gpu: { ...env.scenario.gpu, [pool.name]: count } };
+  let changed: Load | undefined;
+  const loads = env.loads.map((l) => (l.kind === "gpu" && l.name === pool.name ? (changed = { ...l, count, itKW: poolItKW(pool, count) }) : l));
+  return evaluateLoads(site, scenario, loads, changed === undefined ? undefined : subjectsOf(changed));
+}
+
+/** Every budget the pool draws on holds at the moment `env`. */
+const holds = (pool: GpuPool, env: Envelope) => {
+  const load = env.loads.find((l) => l.kind === "gpu" && l.name === pool.name);
+  return env.budgets.every((b) => b.ok || (load === undefined ? !poolDrawsOn(pool, b) : !loadDrawsOn(load, b)));
+};
+
+/**
+ * Whether `addKW` more IT power of `load` clearly "holds" every budget it
+ * draws on (rack density aside, which does not depend on the count), or
+ * clearly "breaks" one: by a margin of 1e-9 of the figures on either side of
+ * `within`'s edge, some ten thousand times what rounding moves a sum of a few
+ * thousand loads (about 1e-13 of it), so the model's own evaluation of those
+ * counts gives the same verdict. False when it is not clear.
+ */
+function clearly(env: Envelope, load: Load, addKW: number, verdict: "holds" | "breaks"): boolean {
+  let broken = false;
+  for (const b of env.budgets) {
+    if (b.kind === "rack") continue;
+    const per = perKW(load, b);
+    if (per <= 0) continue;
+    if (b.outOfService) return false;
+    const used = b.used + per * addKW;
+    const edge = b.limit + Math.abs(b.limit) * 1e-9 + 1e-12; // within()
+    const guard = 1e-9 * Math.max(1, Math.abs(used), Math.abs(b.limit));
+    if (used > edge + guard) broken = true;
+    else if (used > edge - guard) return false;
+  }
+  return verdict === "breaks" ? broken : !broken;
 }
 
 /**
@@ -227,9 +276,10 @@ function fits(site: Site, scenario: Scenario, pool: GpuPool, extra: number): boo
  * the pool draws on breaks: that many fit, one more does not (for a
  * rack-scale pool, whole racks: a multiple of its nodesPerRack). 0 when one is
  * already broken; `null` for a cloud pool (not charged to the site) or a pool
- * whose nodes draw no power.
+ * whose nodes draw no power. `env` is the moment evaluated, when the caller
+ * has it.
  */
-export function moreNodesFit(site: Site, scenario: Scenario, poolName: string): number | null {
+export function moreNodesFit(site: Site, scenario: Scenario, poolName: string, env: Envelope = evaluate(site, scenario)): number | null {
   const pool = site.gpuPools.find((p) => p.name === poolName);
   if (pool === undefined) throw new Error(`unknown pool "${poolName}"`);
   if (pool.placement === "cloud") return null;
@@ -241,32 +291,57 @@ export function moreNodesFit(site: Site, scenario: Scenario, poolName: string): 
   const needs = [st.inService("coolingZone", pool.coolingZone as string), ...(pool.feeds ?? []).map((f) => st.inService("feed", f))];
   if (pool.substation !== undefined) needs.push(st.inService("substation", pool.substation));
   if (needs.includes(false)) return 0;
-  if (!fits(site, scenario, pool, 0)) return 0;
+  if (!holds(pool, env)) return 0;
 
-  // Estimate from the slack of each budget the pool draws on, then settle exactly.
-  const env = evaluate(site, scenario);
-  const load = poolLoad(site, pool) as Load;
-  let estimate = Infinity;
+  // The budgets are linear in IT power (budgets/: each rises by perKW per kW of a load), so the slack of
+  // each budget the pool draws on gives the IT power that still fits, and whole steps of the pool's
+  // nodes (racks included) give the count. Then settle exactly with the model: n steps hold, n + 1 do not.
+  const load = env.loads.find((l) => l.kind === "gpu" && l.name === pool.name) as Load;
+  let roomKW = Infinity;
   for (const b of env.budgets) {
     if (b.kind === "rack") continue;
-    const per = perStep * perKW(load, b);
-    if (per <= 0) continue;
-    estimate = Math.min(estimate, Math.floor((b.limit - b.used) / per));
+    const per = perKW(load, b);
+    if (per > 0) roomKW = Math.min(roomKW, (b.limit - b.used) / per);
   }
-  if (!Number.isFinite(estimate)) return null;
-  // Budgets only grow with more nodes, so `fits` is monotone: settle by bisection from the estimate
-  // (a budget of equipment out of service, that appears only once the pool has nodes, makes the estimate far off).
-  const ok = (racks: number) => fits(site, scenario, pool, racks * step);
-  // fits(0) holds (checked above). Usually the estimate is exact: two evaluations.
-  let lo = 0;
-  let hi = Math.max(0, estimate);
-  if (ok(hi)) {
-    lo = hi;
-    hi = hi + 1;
-    while (ok(hi)) {
-      lo = hi;
-      hi *= 2;
+  if (!Number.isFinite(roomKW)) return null;
+  const now = load.count;
+  const fitsKW = (steps: number) => poolItKW(pool, now + steps * step) - load.itKW <= roomKW;
+  // The most whole steps whose IT power fits the room (racks add overhead, so not simply roomKW / perStep).
+  let estimate = 0;
+  if (fitsKW(1)) {
+    let top = 2;
+    while (fitsKW(top)) top *= 2;
+    estimate = top / 2;
+    while (top - estimate > 1) {
+      const mid = Math.floor((estimate + top) / 2);
+      if (fitsKW(mid)) estimate = mid;
+      else top = mid;
     }
+  }
+  // Where the linear figures decide both "estimate fits" and "one more step does not" by far more than
+  // floating point could move them, the model's own evaluation would say the same: no need to run it.
+  // A pool without nodes gets its rack budget only with some, so it is always settled by evaluation.
+  if (now > 0 && clearly(env, load, poolItKW(pool, now + estimate * step) - load.itKW, "holds") && clearly(env, load, poolItKW(pool, now + (estimate + 1) * step) - load.itKW, "breaks")) {
+    return estimate * step;
+  }
+  // Budgets only grow with more nodes, so `ok` is monotone: usually the estimate is exact (two evaluations);
+  // otherwise (a budget that appears only once the pool has nodes) search from it.
+  const ok = (steps: number) => holds(pool, withMore(site, env, pool, steps * step));
+  let lo = 0;
+  let hi = estimate;
+  if (hi > 0 && !ok(hi)) {
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (ok(mid)) lo = mid;
+      else hi = mid;
+    }
+    return lo * step;
+  }
+  lo = hi;
+  hi = lo + 1;
+  while (ok(hi)) {
+    lo = hi;
+    hi *= 2;
   }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
@@ -284,10 +359,10 @@ export interface PoolHeadroom {
   moreNodesFit: number | null;
 }
 
-export function poolHeadroom(site: Site, scenario: Scenario): PoolHeadroom[] {
+export function poolHeadroom(site: Site, scenario: Scenario, env: Envelope = evaluate(site, scenario)): PoolHeadroom[] {
   return site.gpuPools.map((p) => ({
     pool: p.name,
     nodes: scenario.gpu[p.name] ?? 0,
-    moreNodesFit: moreNodesFit(site, scenario, p.name),
+    moreNodesFit: moreNodesFit(site, scenario, p.name, env),
   }));
 }

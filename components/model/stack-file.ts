@@ -6,7 +6,7 @@
  * Pure apart from reading the file: no Pulumi here.
  */
 import * as fs from "node:fs";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parse, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import { validateSite, type Site } from "./site";
 import type { SiteSpec } from "./site-spec";
 import { describeValue, indentationHint, nearest, SiteSpecError, type FieldPath, type SpecIssue } from "./spec-errors";
@@ -109,8 +109,48 @@ export function loadStackFile(file: string): LoadedStack {
   return parseStackText(text, file);
 }
 
+/**
+ * The stack files read last, by name and text. Reading one is pure, and a
+ * preview reads the same file twice in one process (the command, then the
+ * program it runs under mocks); a large site's file takes a while to parse
+ * with positions and validate. Invalid files are not kept (they throw).
+ */
+const recent = new Map<string, LoadedStack>();
+const RECENT = 4;
+
 /** As `loadStackFile`, for text already read; `file` is used in messages. */
 export function parseStackText(text: string, file: string): LoadedStack {
+  const key = `${file}\0${text}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
+  const loaded = readStackText(text, file);
+  recent.set(key, loaded);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value as string);
+  return loaded;
+}
+
+const data = new Map<string, unknown>();
+
+/**
+ * A stack file's text as plain data (the YAML parsed without positions),
+ * parsed once per text like `parseStackText`: the program runner and the
+ * program both read the config of the file the command read. Throws on
+ * invalid YAML, as `parse` does. The value is shared: read it, never change it.
+ */
+export function stackFileData(text: string): unknown {
+  if (data.has(text)) return data.get(text);
+  const value = parse(text) as unknown;
+  remember(text, value);
+  return value;
+}
+
+/** Keeps a text's data (from `parse`, or from the document `parseStackText` read, which is the same). */
+function remember(text: string, value: unknown): void {
+  data.set(text, value);
+  if (data.size > RECENT) data.delete(data.keys().next().value as string);
+}
+
+function readStackText(text: string, file: string): LoadedStack {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const fileIssue = (message: string, p: FieldPath = [], line = 1, column = 1): SiteSpecError =>
@@ -148,6 +188,7 @@ export function parseStackText(text: string, file: string): LoadedStack {
   } catch (e) {
     throw fileIssue(`cannot be read as YAML data: ${(e as Error).message}`);
   }
+  remember(text, root);
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
     throw fileIssue(`the top level must be a map with a config key, found ${describeValue(root)}`);
   }

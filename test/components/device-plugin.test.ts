@@ -118,7 +118,11 @@ describe("gpu-operator mode (item 4)", () => {
 
   it("sets only values the v25.3.0 chart reads: no node.selector", () => {
     expect(values().node).toBeUndefined();
-    expect(Object.keys(values()).sort()).toEqual(["daemonsets", "dcgmExporter", "devicePlugin", "driver", "nfd", "node-feature-discovery", "toolkit"]);
+    expect(Object.keys(values()).sort()).toEqual(["daemonsets", "dcgmExporter", "devicePlugin", "driver", "mig", "nfd", "node-feature-discovery", "toolkit"]);
+  });
+
+  it("leaves the operator's mig.strategy empty, so each node's config decides (the chart's default single would override every pool's)", () => {
+    expect(values().mig).toEqual({ strategy: "" });
   });
 
   it("keeps node-feature-discovery's worker, hence the operator's GPU labels and operands, on the site's GPU nodes", () => {

@@ -8,7 +8,7 @@
  */
 import { spareUnits } from "./transformer";
 import { serviceText, type CoolingZone } from "../site";
-import { budget, outOfServiceBasis, type Budget, type BudgetContext, type Load } from "./budget";
+import { budget, outOfServiceBasis, wants, type Budget, type BudgetContext, type Load } from "./budget";
 
 /** Heat a zone (or an air side) can reject with its spare units held back, MW. */
 export function usableCoolingMW(z: Pick<CoolingZone, "capacityMW" | "units" | "redundancy">): number {
@@ -21,13 +21,10 @@ const redundancyText = (z: Pick<CoolingZone, "capacityMW" | "units" | "redundanc
 export function coolingBudgets(c: BudgetContext): Budget[] {
   const out: Budget[] = [];
   for (const z of c.site.coolingZones) {
-    let heat = 0;
-    let liquid = 0;
-    for (const l of c.loads) {
-      if (l.zone !== z.name) continue;
-      heat += l.itKW;
-      liquid += l.itKW * l.liquidFraction;
-    }
+    if (!wants(c, z.name)) continue;
+    const sum = c.sums.zone.get(z.name);
+    const heat = sum?.itKW ?? 0;
+    const liquid = sum?.liquidKW ?? 0;
     if (!c.state.inService("coolingZone", z.name)) {
       out.push(budget({ kind: "cooling", subject: z.name, unit: "MW", used: heat / 1000, limit: 0, outOfService: true, basis: outOfServiceBasis(c.state.phase.name, serviceText(c.site, z)) }));
       continue;

@@ -5,7 +5,7 @@
  * powerFactor / 1000` kW; against 0 while the feed is not in service (v2).
  */
 import { serviceText, type Feed } from "../site";
-import { budget, outOfServiceBasis, type Budget, type BudgetContext, type Load } from "./budget";
+import { budget, outOfServiceBasis, wants, type Budget, type BudgetContext, type Load } from "./budget";
 
 /** Continuous real power a feed can carry, kW. */
 export function feedCapacityKW(f: Pick<Feed, "voltage" | "amperage" | "phase" | "maxUtilizationPercent" | "powerFactor">): number {
@@ -16,8 +16,8 @@ export function feedCapacityKW(f: Pick<Feed, "voltage" | "amperage" | "phase" | 
 export function feedBudgets(c: BudgetContext): Budget[] {
   const out: Budget[] = [];
   for (const f of c.site.feeds) {
-    let used = 0;
-    for (const l of c.loads) if (l.feeds.includes(f.name)) used += l.itKW;
+    if (!wants(c, f.name)) continue;
+    const used = c.sums.feed.get(f.name) ?? 0;
     if (c.state.inService("feed", f.name)) {
       const basis = `${f.voltage} V × ${f.amperage} A${f.phase === "three" ? " × √3" : ""} × ${f.maxUtilizationPercent} % × power factor ${f.powerFactor}`;
       out.push(budget({ kind: "feed", subject: f.name, unit: "kW", used, limit: feedCapacityKW(f), basis }));

@@ -6,7 +6,7 @@
  * is below the site limit: otherwise the site budget already says it (one
  * cause, one violation).
  */
-import { budget, reserveText, withGeneration, type Budget, type BudgetContext, type Load } from "./budget";
+import { budget, reserveText, wants, withGeneration, type Budget, type BudgetContext, type Load } from "./budget";
 import { substationFacilityMW } from "./site";
 
 /** True when `firm` is below `site` by more than rounding. */
@@ -23,7 +23,7 @@ export function firmBudgets(c: BudgetContext): Budget[] {
     );
   }
   for (const s of state.substations) {
-    if (!s.inService || s.firmLimitMW === undefined || s.limitMW === undefined || !below(s.firmLimitMW, s.limitMW)) continue;
+    if (!wants(c, s.substation.name) || !s.inService || s.firmLimitMW === undefined || s.limitMW === undefined || !below(s.firmLimitMW, s.limitMW)) continue;
     const name = s.substation.name;
     const gens = state.generation.filter((x) => x.substation === name && x.firm);
     out.push(
@@ -32,7 +32,7 @@ export function firmBudgets(c: BudgetContext): Budget[] {
         subject: name,
         substation: name,
         unit: "MW",
-        used: substationFacilityMW(c.loads, name, true),
+        used: substationFacilityMW(c, name, true),
         limit: s.firmLimitMW,
         basis: `${withGeneration("firm", s.substation.firmMW as number, gens)}${reserveText(g.reservePercent)}`,
       }),

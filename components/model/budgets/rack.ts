@@ -4,13 +4,13 @@
  * (phase end or transient) where the pool has nodes.
  */
 import { rackKW } from "../power";
-import { budget, type Budget, type BudgetContext, type Load } from "./budget";
+import { budget, wants, type Budget, type BudgetContext, type Load } from "./budget";
 
 export function rackBudgets(c: BudgetContext): Budget[] {
   const out: Budget[] = [];
   const zones = new Map(c.site.coolingZones.map((z) => [z.name, z]));
   for (const p of c.site.gpuPools) {
-    if (p.placement === "cloud" || (c.scenario.gpu[p.name] ?? 0) === 0) continue;
+    if (p.placement === "cloud" || (c.scenario.gpu[p.name] ?? 0) === 0 || !wants(c, p.name)) continue;
     const z = zones.get(p.coolingZone as string);
     const limit = z ? z.maxRackKW : 0;
     const basis = z === undefined ? "no zone" : `maxRackKW of zone ${z.name} (${z.type})`;

@@ -6,13 +6,12 @@
  * is not in service.
  */
 import { serviceText } from "../site";
-import { budget, facilityOf, outOfServiceBasis, reserveText, withGeneration, type Budget, type BudgetContext, type Load } from "./budget";
+import { budget, outOfServiceBasis, reserveText, wants, withGeneration, type Budget, type BudgetContext, type Load } from "./budget";
 
-/** Facility power of the loads in a substation's zones, MW (aux excluded). */
-export function substationFacilityMW(loads: readonly Load[], substation: string, firmOnly = false): number {
-  let mw = 0;
-  for (const l of loads) if (l.substation === substation && !(firmOnly && l.curtailable)) mw += facilityOf(l);
-  return mw;
+/** Facility power of the loads in a substation's zones at a moment, MW (aux excluded). */
+export function substationFacilityMW(c: Pick<BudgetContext, "sums">, substation: string, firmOnly = false): number {
+  const s = c.sums.substation.get(substation);
+  return s === undefined ? 0 : firmOnly ? s.firmFacilityMW : s.facilityMW;
 }
 
 export function siteBudgets(c: BudgetContext): Budget[] {
@@ -30,7 +29,8 @@ export function siteBudgets(c: BudgetContext): Budget[] {
   ];
   for (const s of state.substations) {
     const name = s.substation.name;
-    const used = substationFacilityMW(c.loads, name);
+    if (!wants(c, name)) continue;
+    const used = substationFacilityMW(c, name);
     if (!s.inService) {
       out.push(budget({ kind: "site", subject: name, substation: name, unit: "MW", used, limit: 0, outOfService: true, basis: outOfServiceBasis(state.phase.name, serviceText(c.site, s.substation)) }));
       continue;

@@ -9,7 +9,7 @@
  */
 import type { Redundancy } from "../site-spec";
 import { serviceText, type Site, type Transformer } from "../site";
-import { budget, type Budget, type BudgetContext, type Load } from "./budget";
+import { budget, wants, type Budget, type BudgetContext, type Load } from "./budget";
 import { substationFacilityMW } from "./site";
 
 /** Units held spare by a redundancy scheme: N → 0, N+1 → 1, 2N → units / 2. */
@@ -50,11 +50,12 @@ export function transformerBudgets(c: BudgetContext): Budget[] {
   const out: Budget[] = [];
   for (const s of state.substations) {
     const name = s.substation.name;
+    if (!wants(c, name)) continue;
     const all = site.transformers.filter((t) => t.substation === name);
     if (all.length === 0 || !s.inService) continue;
     const on = state.transformers.filter((t) => t.substation === name);
     out.push(
-      budget({ kind: "transformer", subject: name, substation: name, unit: "MW", used: substationFacilityMW(c.loads, name), limit: transformerCapacityMW(on), basis: basisOf(site, phase, all, on) }),
+      budget({ kind: "transformer", subject: name, substation: name, unit: "MW", used: substationFacilityMW(c, name), limit: transformerCapacityMW(on), basis: basisOf(site, phase, all, on) }),
     );
   }
   return out;
