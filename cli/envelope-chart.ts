@@ -39,6 +39,19 @@ export function textWidth(text: string, size = FONT_SIZE): number {
   return [...text].length * size * CHAR_EM;
 }
 
+/**
+ * The library lays out legends and labels with its own guess of text widths
+ * (Arial's, without a canvas), narrower than DejaVu Sans: long legend names
+ * ran into the next item. It measures as this file does instead (bold a
+ * tenth wider).
+ */
+echarts.setPlatformAPI({
+  measureText: (text: string, font?: string) => {
+    const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? "")?.[1] ?? FONT_SIZE);
+    return { width: textWidth(text ?? "", size) * (/bold/.test(font ?? "") ? 1.1 : 1) } as unknown as { width: number };
+  },
+});
+
 const momentLabel = (m: { label: string; active: boolean }) => (m.active ? `${m.label} (active)` : m.label);
 
 /** How far the phase labels reach below an axis, and whether they are turned. */
@@ -85,7 +98,7 @@ function layout(moments: { label: string; active: boolean }[], panels: { legend:
   let t = 8;
   for (const p of panels) {
     const legendTop = t + 30;
-    const top = legendTop + legendRows(p.legend) * 22 + 30;
+    const top = legendTop + 52 + (legendRows(p.legend) - 1) * 32; // a row of legend is 14 px, 18 apart
     boxes.push({ titleTop: t, legendTop, top, height: p.height });
     t = top + p.height + depth + 24;
   }
@@ -168,7 +181,8 @@ export function drawnWhen(values: (number | null)[], phases: string[]): string |
 const SITE_COLOUR = "#c0392b";
 const FIRM_COLOUR = "#e67e22";
 const TRANSFORMER_COLOUR = "#7d3c98";
-const ZONE_COLOURS = ["#2e86ab", "#a23b72", "#f18f01", "#3b8b5a", "#6c5b7b", "#c73e1d", "#1b998b", "#8d6a9f"];
+// Twelve distinct colours: a site rarely has more zones; past twelve they repeat (the labels still name each).
+const ZONE_COLOURS = ["#2e86ab", "#a23b72", "#f18f01", "#3b8b5a", "#6c5b7b", "#c73e1d", "#1b998b", "#8d6a9f", "#b5a400", "#5b6ee1", "#8c564b", "#e377c2"];
 const SUBSTATION_COLOURS = ["#1f618d", "#b9770e", "#117a65", "#884ea0", "#922b21", "#5d6d7e", "#2e4053", "#7e5109"];
 
 const overName = (b: BudgetRow) => (b.kind === "transformer" ? "transformers" : b.kind);
@@ -495,8 +509,17 @@ function wrap(text: string, width: number): string[] {
 
 const mw = (v: number) => `${grouped(v, v % 1 === 0 ? 0 : 2)} MW`;
 
-/** The bars of one panel, one series per name, outlined in red and labelled OVER where a budget breaks. */
-function groupedBars(name: string, values: number[], over: boolean[], colour: string, axis: number) {
+/** An OVER label that fits its band: level where it fits, else turned upright. */
+function overLabel(band: number) {
+  return textWidth("OVER", FONT_SIZE) * 1.1 <= band - 6 ? {} : { rotate: 90, align: "left", verticalAlign: "middle" };
+}
+
+/**
+ * The bars of one panel, one series per name, outlined in red where a
+ * budget breaks; `labelled` says which carry the OVER label (one a moment,
+ * the tallest, so that labels of neighbouring bars never collide).
+ */
+function groupedBars(name: string, values: number[], over: boolean[], labelled: boolean[], colour: string, axis: number, band: number) {
   return {
     name,
     type: "bar",
@@ -505,11 +528,9 @@ function groupedBars(name: string, values: number[], over: boolean[], colour: st
     z: 2,
     data: values.map((h, k) => ({
       value: h,
-      ...(over[k]
-        ? {
-            itemStyle: { color: colour, borderColor: SITE_COLOUR, borderWidth: 3 },
-            label: { show: true, position: "top", formatter: "OVER", color: SITE_COLOUR, fontWeight: "bold", fontFamily: FONT, fontSize: FONT_SIZE - 1 },
-          }
+      ...(over[k] ? { itemStyle: { color: colour, borderColor: SITE_COLOUR, borderWidth: 3 } } : {}),
+      ...(labelled[k]
+        ? { label: { show: true, position: "top", formatter: "OVER", color: SITE_COLOUR, fontWeight: "bold", fontFamily: FONT, fontSize: FONT_SIZE - 1, ...overLabel(band) } }
         : {}),
     })),
     itemStyle: { color: colour },
@@ -556,9 +577,21 @@ export function envelopeSvg(site: Site): string {
 
   const gensText = (gs: typeof d.generation) =>
     gs.map((g) => `${g.name} (${g.type} ${mw(g.capacityMW)}${g.substation ? ` at ${g.substation}` : ""}${g.service ? `, ${g.service}` : ""})`).join("; ");
+  // The band of one moment (the plot's width does not depend on the notes below it).
+  const band = layout(m, panelsSpec, right, 0).plotWidth / Math.max(1, m.length);
   const foot: string[] = [];
   if (m.some((x) => x.active)) foot.push("Shaded: the active phase, what this stack deploys now. Red outline: over a limit.");
   if (d.generation.length > 0) foot.push(`Hatched under a limit: the part of it generation behind the meter gives: ${gensText(d.generation)}.`);
+  // Which of a substation's limits its OVER bars break, and when (the bar carries "OVER" only, to stay inside its band).
+  const siteOverKinds = [...new Set(m.flatMap((x) => x.powerOver))];
+  if (m.some((x) => x.powerOver.length > 0 && textWidth(`OVER: ${x.powerOver.join(", ")}`) * 1.1 > band - 6)) {
+    foot.push(`Over a site-wide limit: ${siteOverKinds.map((k) => `${k} in ${m.filter((x) => x.powerOver.includes(k)).map((x) => x.label).join(", ")}`).join("; ")}.`);
+  }
+  const subOver = d.substations.flatMap((s) => {
+    const kinds = [...new Set(s.over.flat())];
+    return kinds.map((k) => `${s.name} ${k} in ${m.filter((_, i) => s.over[i].includes(k)).map((x) => x.label).join(", ")}`);
+  });
+  if (subOver.length > 0) foot.push(`Substations over a limit: ${subOver.join("; ")}.`);
   const noLimit = d.substations.filter((s) => !s.ownLimit).map((s) => s.name);
   if (noLimit.length > 0) foot.push(`No limit of its own (no interconnectMW): ${noLimit.join(", ")}; only the site's limits and its transformers bind its load.`);
   if (d.standby.length > 0) foot.push(`Standby, never counted in a limit: ${gensText(d.standby)}.`);
@@ -578,11 +611,23 @@ export function envelopeSvg(site: Site): string {
       top: l.y - l.height / 2 + j * LINE + 2,
       style: { text, fill: l.colours[j], fontFamily: FONT, fontSize: FONT_SIZE },
     }));
+  // The site's bar names the limits it breaks where that fits its band; else "OVER", and the note below names them.
   const overMarks = m
     .map((x, i) => ({ x, i }))
     .filter(({ x }) => x.powerOver.length > 0)
-    .map(({ x, i }) => ({ coord: [i, x.facilityMW], value: `OVER: ${x.powerOver.join(", ")}` }));
+    .map(({ x, i }) => {
+      const full = `OVER: ${x.powerOver.join(", ")}`;
+      const fits = textWidth(full) * 1.1 <= band - 6;
+      return { coord: [i, x.facilityMW], value: fits ? full : "OVER", ...(fits ? {} : { label: overLabel(band) }) };
+    });
   const zoneOver = (z: ZoneSeries) => z.heat.map((h, i) => z.usable[i] !== null && h > (z.usable[i] as number) + 1e-9);
+  /** Per series, per moment: whether its bar is the tallest over a limit at that moment (the one labelled). */
+  const tallestOver = (series: { values: number[]; over: boolean[] }[]) =>
+    series.map((s, j) =>
+      s.values.map((v, k) => s.over[k] && series.every((o, i) => i === j || !o.over[k] || o.values[k] < v || (o.values[k] === v && i > j))),
+    );
+  const subLabelled = tallestOver(d.substations.map((x) => ({ values: x.load, over: x.over.map((o) => o.length > 0) })));
+  const zoneLabelled = tallestOver(d.zones.map((z) => ({ values: z.heat, over: zoneOver(z) })));
 
   const valueAxis = (gridIndex: number, a: { max: number; interval: number }) => ({
     type: "value",
@@ -644,10 +689,10 @@ export function envelopeSvg(site: Site): string {
       },
       ...d.limits.flatMap((l) => stepSeries(l, 0, 0)),
       ...d.substations.map((s, i) =>
-        groupedBars(subLegend[i], s.load, s.over.map((o) => o.length > 0), SUBSTATION_COLOURS[i % SUBSTATION_COLOURS.length], axisOf.subs),
+        groupedBars(subLegend[i], s.load, s.over.map((o) => o.length > 0), subLabelled[i], SUBSTATION_COLOURS[i % SUBSTATION_COLOURS.length], axisOf.subs, band),
       ),
       ...subLines.flatMap((l) => stepSeries(l, axisOf.subs, axisOf.subs)),
-      ...d.zones.map((z, i) => groupedBars(`${z.name} heat`, z.heat, zoneOver(z), zoneColour(i), axisOf.heat)),
+      ...d.zones.map((z, i) => groupedBars(`${z.name} heat`, z.heat, zoneOver(z), zoneLabelled[i], zoneColour(i), axisOf.heat, band)),
       ...d.zones.flatMap((z, i) => stepSeries({ name: `${z.name} usable`, values: z.usable, colour: zoneColour(i), dash: "dashed" }, axisOf.heat, axisOf.heat)),
     ],
   });

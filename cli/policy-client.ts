@@ -59,6 +59,19 @@ export interface Diagnostic {
   description: string;
 }
 
+/** A policy that said it does not apply (`args.notApplicable(reason)`): to one resource (Analyze) or to the stack (no urn). */
+export interface NotApplicable {
+  policyName: string;
+  reason: string;
+  urn?: string;
+}
+
+/** What the pack answered: violations, and the policies that said they do not apply. */
+export interface Analysis {
+  diagnostics: Diagnostic[];
+  notApplicable: NotApplicable[];
+}
+
 /** Per-policy settings, as `pulumi preview --policy-pack-config` gives them. */
 export type PolicyConfig = Record<string, { enforcementLevel?: EnforcementLevel; [k: string]: unknown }>;
 
@@ -109,6 +122,10 @@ function toDiagnostics(list: any[]): Diagnostic[] {
       description,
     };
   });
+}
+
+function toNotApplicable(list: any[] | undefined, urn?: string): NotApplicable[] {
+  return (list ?? []).map((n) => ({ policyName: n.getPolicyName(), reason: n.getReason(), ...(urn ? { urn } : {}) }));
 }
 
 /**
@@ -299,6 +316,11 @@ export class PolicyPackProcess {
 
   /** Analyze: one resource, before it is created or updated (resource policies). */
   async analyze(r: RegisteredResource, all: readonly RegisteredResource[] = []): Promise<Diagnostic[]> {
+    return (await this.analysis(r, all)).diagnostics;
+  }
+
+  /** Analyze, with the policies that said they do not apply to the resource. */
+  async analysis(r: RegisteredResource, all: readonly RegisteredResource[] = []): Promise<Analysis> {
     const req = new (proto().analyzerpb.AnalyzeRequest)();
     req.setType(r.type);
     req.setName(r.name);
@@ -309,12 +331,21 @@ export class PolicyPackProcess {
     if (prov) req.setProvider(prov);
     const resp: any = await this.call("analyze", req, `Analyze of ${r.name}`);
     // The engine attributes a resource policy's diagnostics to the resource analyzed.
-    return this.read(`Analyze of ${r.name}`, () => toDiagnostics(resp.getDiagnosticsList())).map((d) => (d.urn ? d : { ...d, urn: r.urn }));
+    return this.read(`Analyze of ${r.name}`, () => ({
+      diagnostics: toDiagnostics(resp.getDiagnosticsList()).map((d) => (d.urn ? d : { ...d, urn: r.urn })),
+      notApplicable: toNotApplicable(resp.getNotApplicableList(), r.urn),
+    }));
   }
 
   /** AnalyzeStack: every resource of the stack at once (stack policies). */
   async analyzeStack(resources: readonly RegisteredResource[]): Promise<Diagnostic[]> {
     return this.sendStackRequest(PolicyPackProcess.stackRequest(resources));
+  }
+
+  /** AnalyzeStack, with the policies that said they do not apply to the stack. */
+  async stackAnalysis(resources: readonly RegisteredResource[]): Promise<Analysis> {
+    const resp: any = await this.call("analyzeStack", PolicyPackProcess.stackRequest(resources), "AnalyzeStack");
+    return this.read("AnalyzeStack", () => ({ diagnostics: toDiagnostics(resp.getDiagnosticsList()), notApplicable: toNotApplicable(resp.getNotApplicableList()) }));
   }
 
   /** Sends a request built by `stackRequest` (so that building it can be timed apart from the pack's work). */
@@ -363,6 +394,15 @@ export class PolicyPackProcess {
     // Both settle before either's failure is thrown: no rejection is left unhandled.
     const [a, b] = await Promise.all([each, whole]);
     return [...a.flat(), ...b];
+  }
+
+  /** As `diagnose`, with every policy's not-applicable answers (per resource and for the stack). */
+  async analyses(stack: string, resources: readonly RegisteredResource[], project = "repower"): Promise<{ resources: Analysis[]; stack: Analysis }> {
+    await this.configureStack(stack, project, true);
+    const each = Promise.all(PolicyPackProcess.analyzable(resources).map((r) => this.analysis(r, resources)));
+    const whole = this.stackAnalysis(resources);
+    const [a, b] = await Promise.all([each, whole]);
+    return { resources: a, stack: b };
   }
 
   /** Custom resources only, as the engine analyzes them (components are not sent). */

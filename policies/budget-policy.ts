@@ -7,14 +7,14 @@
  *
  * They are resource policies on that ConfigMap, so the engine's per-resource
  * Analyze call runs them as soon as the ConfigMap is planned, and stack
- * analysis of a large site does not pay for them. Whether deployed resources
- * admit more nodes than the spec (which would make these figures too low) is
- * pool-matches-spec's check; a missing envelope is reported by the stack
- * policies (fail closed).
+ * analysis of a large site pays only for counting envelope ConfigMaps (a
+ * missing or doubled one is their own finding; see envelopePolicy). Whether
+ * deployed resources admit more nodes than the spec (which would make these
+ * figures too low) is pool-matches-spec's check.
  */
-import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { policyOf, violationMessage, type Site } from "../components/model";
-import { CONFIGMAP_TYPE, envelopeOf, evaluatedMoments, isEnvelope, readEnvelope, UNREADABLE_ENVELOPE_REPORTER, type Envelope } from "./site-context";
+import { CONFIGMAP_TYPE, ENVELOPE_REPORTER, envelopeCountProblem, evaluatedMoments, isEnvelope, notCheckedReason, readEnvelope } from "./site-context";
 
 export interface BudgetPolicyMeta {
   name: string;
@@ -23,39 +23,46 @@ export interface BudgetPolicyMeta {
   remediationSteps: string;
 }
 
-/** Reports the envelope's problem when the site cannot be read: a mandatory violation, never a pass. */
-export function failClosed(name: string, resources: readonly PolicyResource[], report: ReportViolation): Envelope {
-  const env = envelopeOf(resources);
-  if (!env.ok) report(`${name} cannot be checked: ${env.problem}.`, env.resource?.urn);
-  return env;
-}
+/** A policy that checks the envelope ConfigMap per resource and sees, in stack analysis, whether the stack has one. */
+export type EnvelopePolicy = ResourceValidationPolicy & StackValidationPolicy;
 
 /**
- * A resource policy that runs `check` on the envelope ConfigMap only (the
- * SDK skips other resource types without deserializing them), failing closed
- * when the envelope cannot be read.
+ * A policy that runs `check` on the envelope ConfigMap, per resource (the
+ * SDK skips other resource types without deserializing them), and in stack
+ * analysis only counts the envelopes. It never passes what it could not
+ * check (site-context.ts, ENVELOPE_REPORTER):
+ * - an unreadable envelope (per resource): ENVELOPE_REPORTER reports it, a
+ *   mandatory violation; every other envelope policy is not applicable;
+ * - no envelope, or two (stack analysis): the same.
  */
 export function envelopePolicy(
   meta: Omit<ResourceValidationPolicy, "validateResource">,
   check: (site: Site, report: ReportViolation, config: Record<string, unknown>) => void,
-): ResourceValidationPolicy {
-  const validate = Object.assign(
+): EnvelopePolicy {
+  const reporter = meta.name === ENVELOPE_REPORTER;
+  const validateResource = Object.assign(
     (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!isEnvelope(args.type, args.props)) return;
       const env = readEnvelope(args);
       if (!env.ok) {
-        // Reported once, by one policy (site-context.ts, UNREADABLE_ENVELOPE_REPORTER).
-        if (meta.name === UNREADABLE_ENVELOPE_REPORTER) report(`the site's budgets cannot be checked: ${env.problem}.`);
-        return;
+        if (reporter) return report(`the site's budgets cannot be checked: ${env.problem}.`);
+        return args.notApplicable(notCheckedReason(env.problem));
       }
       check(env.site, report, args.getConfig<Record<string, unknown>>() ?? {});
     },
     { __pulumiType: CONFIGMAP_TYPE },
   );
-  return { ...meta, validateResource: validate };
+  // Stack analysis: the envelope's content was checked per resource; here only whether there is exactly one.
+  const validateStack = (args: StackValidationArgs, report: ReportViolation) => {
+    const count = envelopeCountProblem(args.resources);
+    if (count === undefined) return;
+    if (reporter) return report(`the site's budgets cannot be checked: ${count.problem}.`, count.urn);
+    return args.notApplicable(notCheckedReason(count.problem));
+  };
+  return { ...meta, validateResource, validateStack };
 }
 
-export function budgetPolicy(meta: BudgetPolicyMeta): ResourceValidationPolicy {
+export function budgetPolicy(meta: BudgetPolicyMeta): EnvelopePolicy {
   return envelopePolicy(
     { name: meta.name, description: meta.description, enforcementLevel: "mandatory", severity: meta.severity, remediationSteps: meta.remediationSteps },
     (site, report) => {

@@ -42,8 +42,7 @@ export const gpuMonitoringPresent: StackValidationPolicy = {
   severity: "high",
   remediationSteps: "Deploy the GpuMonitoring component for the site (dcgm-exporter, its ServiceMonitor and the repower PrometheusRule).",
   validateStack: (args, report) => {
-    const env = stackEnvelope("gpu-monitoring-present", args.resources, report);
-    if (!env.ok) return;
+    const env = stackEnvelope(args);
     const site = env.site;
     const phase = activePhase(site);
     const onSite = site.gpuPools.filter((p) => p.placement === "on-site" && (phase.gpu[p.name] ?? 0) > 0);

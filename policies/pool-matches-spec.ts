@@ -11,8 +11,9 @@
  * budget policies' check of that ConfigMap runs before it is created). A pool
  * whose budgets assume a power cap has it enforced (power-cap-enforcement.ts).
  *
- * This policy is also the one that reports a missing or unreadable envelope:
- * once a stack, as a mandatory violation (see budget-policy.ts).
+ * Without an envelope to read (missing, doubled or unreadable) it checks
+ * nothing and says so as not applicable: that cause is reported once, by
+ * site-context's ENVELOPE_REPORTER.
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { activePhase, ENVELOPE_CONFIGMAP, type Site } from "../components/model";
@@ -96,8 +97,7 @@ export const poolMatchesSpec: StackValidationPolicy = {
   severity: "critical",
   remediationSteps: "Change the phase's node count in repower:site (so every budget is checked for it) instead of editing the deployed resource, or set the resource back to the phase's count.",
   validateStack: (args, report) => {
-    const env = stackEnvelope("pool-matches-spec", args.resources, report);
-    if (!env.ok) return;
+    const env = stackEnvelope(args);
     const envelope = args.resources.find((r) => r.urn === env.resource.urn)!;
     checkPowerCaps(env.site, args.resources, env.resource.urn, report);
     checkAdmissions(env.site, admissions(args.resources), envelope, report);

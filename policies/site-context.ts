@@ -5,7 +5,7 @@
  * NodeFeatureRules, NodePatches). Anything missing or unreadable is reported
  * as a problem, so that policies fail closed.
  */
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { ENVELOPE_CONFIGMAP, ENVELOPE_SCHEMA, LABEL_POOL, LABEL_SKU, SITE_SPEC_VERSION, siteEnvelope, specVersionReadable, UNVERSIONED_SPEC, validateSite, type Envelope as Moment, type Site } from "../components/model";
 import { gpuMarking, isGpuAmiType, isGpuInstanceType, karpenterGpuFamilies, type Requirement } from "./gpu-capacity";
 import { isUnknown, raw, unknownMessage, unknownPaths } from "./known";
@@ -26,22 +26,58 @@ export interface SeenResource {
 export type Envelope = { ok: true; site: Site; stack: string; resource: SeenResource } | { ok: false; problem: string; resource?: SeenResource; missing?: boolean };
 
 /**
- * One cause, one violation: a stack whose envelope ConfigMap is missing (or
- * doubled) is reported once, by pool-matches-spec in stack analysis (no
- * per-resource call can see that a resource is absent); an envelope that is
- * present but unreadable is reported once, by site-power-budget when the
- * engine analyzes that ConfigMap, before anything that depends on it is
- * created. Every other policy that reads the envelope stays silent about it
- * (and never passes anything it could not check: it checks nothing and the
- * pack fails on the one violation).
+ * One cause, one violation. A problem of the envelope itself is reported
+ * once, by one envelope policy, as a mandatory violation:
+ * - missing or doubled: in stack analysis (no per-resource call can see that
+ *   a resource is absent, or that there is a second one);
+ * - present but unreadable: when the engine analyzes that ConfigMap (before
+ *   anything that depends on it is created), and not again in stack analysis.
+ * Every other policy that reads the envelope checks nothing then and says so
+ * as not applicable, naming the cause and this reporter; none passes.
  */
-export const MISSING_ENVELOPE_REPORTER = "pool-matches-spec";
-export const UNREADABLE_ENVELOPE_REPORTER = "site-power-budget";
+export const ENVELOPE_REPORTER = "site-power-budget";
 
-/** The stack's envelope; `report`s a missing one when `policy` is the one that reports it. */
-export function stackEnvelope(policy: string, resources: readonly PolicyResource[], report: ReportViolation): Envelope {
-  const env = envelopeOf(resources);
-  if (!env.ok && env.missing && policy === MISSING_ENVELOPE_REPORTER) report(`${policy} cannot be checked: ${env.problem}.`, env.resource?.urn);
+/** What a policy that could not read the envelope says (not applicable): the cause, and who reported it. */
+export function notCheckedReason(problem: string): string {
+  return `could not be checked: ${problem}; reported once, by ${ENVELOPE_REPORTER}`;
+}
+
+/** How to give a stack its envelope: said with a missing one. */
+const ADD_ENVELOPE = `Add the SitePowerEnvelope component for the site (it publishes ${ENVELOPE_CONFIGMAP}; infra/program.ts does), and give every resource that admits GPU nodes dependsOn it (GpuNodePool does)`;
+
+/**
+ * Why the stack does not have exactly one envelope ConfigMap, or undefined
+ * when it does (whether that one can be read is the per-resource check's).
+ */
+export function envelopeCountProblem(resources: readonly PolicyResource[]): { problem: string; urn?: string } | undefined {
+  let first: PolicyResource | undefined;
+  let count = 0;
+  const urns: string[] = [];
+  for (const r of resources) {
+    // The type first: one string compare for every resource that is not a ConfigMap.
+    if (r.type !== CONFIGMAP_TYPE || !isEnvelope(r.type, r.props)) continue;
+    count++;
+    first ??= r;
+    urns.push(r.urn);
+  }
+  if (count === 1) return undefined;
+  if (count === 0) {
+    return { problem: `no ${ENVELOPE_CONFIGMAP} ConfigMap among the stack's ${resources.length} resources, so no budget of the site can be checked. ${ADD_ENVELOPE}` };
+  }
+  return {
+    problem: `${count} ${ENVELOPE_CONFIGMAP} ConfigMaps in one stack (${urns.map((u) => u.split("::").pop()).join(", ")}), expected exactly one: the policies cannot tell which one the site is. Keep one SitePowerEnvelope per stack`,
+    urn: urns[1],
+  };
+}
+
+/**
+ * The stack's envelope for a stack policy that reads it. When there is none
+ * to use (missing, doubled or unreadable), the policy is not applicable:
+ * `args.notApplicable` says why and who reported it (and does not return).
+ */
+export function stackEnvelope(args: StackValidationArgs): Extract<Envelope, { ok: true }> {
+  const env = envelopeOf(args.resources);
+  if (!env.ok) return args.notApplicable(notCheckedReason(env.problem));
   return env;
 }
 
@@ -119,12 +155,9 @@ export function readEnvelope(resource: SeenResource): Envelope {
 
 /** The site the stack's envelope ConfigMap publishes, or why there is none to use. */
 export function envelopeOf(resources: readonly PolicyResource[]): Envelope {
-  const found = resources.filter((r) => isEnvelope(r.type, r.props));
-  if (found.length === 0) {
-    return { ok: false, missing: true, problem: `no ${ENVELOPE_CONFIGMAP} ConfigMap among the stack's ${resources.length} resources (the SitePowerEnvelope component publishes it); no budget of the site can be checked` };
-  }
-  if (found.length > 1) return { ok: false, missing: true, problem: `${found.length} ${ENVELOPE_CONFIGMAP} ConfigMaps in one stack; expected exactly one`, resource: found[1] };
-  return readEnvelope(found[0]);
+  const count = envelopeCountProblem(resources);
+  if (count !== undefined) return { ok: false, missing: true, problem: count.problem };
+  return readEnvelope(resources.find((r) => r.type === CONFIGMAP_TYPE && isEnvelope(r.type, r.props))!);
 }
 
 /** One resource that admits GPU nodes: into a pool (by the repower labels it gives them) or into none. */

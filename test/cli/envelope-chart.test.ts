@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { envelopeRows, parseStackText } from "../../components/model";
 import { CHAR_EM, chartData, envelopeSvg } from "../../cli/envelope-chart";
 import { exampleText } from "../helpers/stacks";
-import { fiveSubstations, hallOver, manyPhases, substationOver } from "../helpers/chart-cases";
+import { fiveSubstations, hallOver, manyPhases, manyPhasesOver, manyZones, siteOver, substationOver } from "../helpers/chart-cases";
 
 interface Label {
   text: string;
@@ -80,6 +80,19 @@ function overlaps(svg: string): string[] {
   const height = Number(/<svg [^>]*height="(\d+)"/.exec(svg)![1]);
   for (const l of ls) if (l.corners.some(([x, y]) => x < -1 || y < -1 || x > width + 1 || y > height + 1)) found.push(`"${l.text}" × the page's edge`);
   for (let i = 0; i < ls.length; i++) for (let j = i + 1; j < ls.length; j++) if (overlap(ls[i].corners, ls[j].corners)) found.push(`"${ls[i].text}" × "${ls[j].text}"`);
+  return found;
+}
+
+/** Legend items whose name runs into the next item's icon (25 px wide, 5 px before its name): "a → b". */
+function crowdedLegends(svg: string, names: string[]): string[] {
+  const boxes = labels(svg)
+    .filter((l) => names.includes(l.text))
+    .map((l) => ({ text: l.text, x0: Math.min(...l.corners.map(([x]) => x)), x1: Math.max(...l.corners.map(([x]) => x)), y: Math.round(l.corners[0][1]) }));
+  const found: string[] = [];
+  for (const a of boxes) {
+    const next = boxes.filter((b) => b.y === a.y && b.x0 > a.x0).sort((p, q) => p.x0 - q.x0)[0];
+    if (next !== undefined && next.x0 - a.x1 < 25) found.push(`${a.text} → ${next.text}`);
+  }
   return found;
 }
 
@@ -232,6 +245,52 @@ describe("the envelope chart", () => {
     const svg = svgOf(substationOver());
     expect(labels(svg).filter((l) => l.text === "OVER")).toHaveLength(4); // south in → phase-3 and phase-3; hall-b's cooling in both
     expect(labels(svg).some((l) => l.text.startsWith("OVER:"))).toBe(false);
+    expect(texts(svg)).toContain("Substations over a limit: south transformers in → phase-3, phase-3.");
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("the site over its limit: the site's bar says which limit it breaks; the substations' are not marked", () => {
+    const d = chartData(siteOf(siteOver()));
+    // (100 MW) × 0.95 = 95 MW against 113.31 MW in → phase-1 (14,000 S19 XPs still on beside 512 H100 nodes).
+    expect(d.limits[0].values.slice(0, 3)).toEqual([95, 95, 95]);
+    expect(d.moments.map((m) => m.powerOver)).toEqual([["site"], [], [], [], []]);
+    expect(d.substations.map((s) => s.over.flat())).toEqual([[], []]);
+    const svg = svgOf(siteOver());
+    expect(labels(svg).filter((l) => l.text === "OVER: site")).toHaveLength(1);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("12 long phases over their limits: OVER labels turned upright in narrow bands, one a moment and panel, the limits broken named below", () => {
+    const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
+    const site = siteOf(manyPhasesOver(12, name));
+    const d = chartData(site);
+    const siteOverAt = d.moments.filter((x) => x.powerOver.includes("site")).map((x) => x.label);
+    expect(siteOverAt.length).toBeGreaterThan(1);
+    const bothZones = d.moments.filter((_, k) => d.zones.filter((z) => z.usable[k] !== null && z.heat[k] > (z.usable[k] as number)).length >= 2);
+    expect(bothZones.length).toBeGreaterThan(1);
+    const svg = envelopeSvg(site);
+    const over = labels(svg).filter((l) => l.text === "OVER");
+    // Upright: taller than wide.
+    for (const l of over) {
+      const xs = l.corners.map(([x]) => x);
+      const ys = l.corners.map(([, y]) => y);
+      expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(Math.max(...xs) - Math.min(...xs));
+    }
+    const zoneOverMoments = d.moments.filter((_, k) => d.zones.some((z) => z.usable[k] !== null && z.heat[k] > (z.usable[k] as number))).length;
+    expect(over).toHaveLength(siteOverAt.length + zoneOverMoments);
+    expect(texts(svg).some((t) => t.startsWith(`Over a site-wide limit: site in ${siteOverAt[0]}`))).toBe(true);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("a legend that wraps (nine more zones of long names): no name runs into the next item, no label overlaps", () => {
+    const site = siteOf(manyZones());
+    const d = chartData(site);
+    const svg = envelopeSvg(site);
+    const names = d.zones.map((z) => `${z.name} heat`);
+    expect(names).toHaveLength(12);
+    const rows = new Set(labels(svg).filter((l) => names.includes(l.text)).map((l) => Math.round(l.corners[0][1])));
+    expect(rows.size).toBeGreaterThan(1);
+    expect(crowdedLegends(svg, names)).toEqual([]);
     expect(overlaps(svg)).toEqual([]);
   });
 
@@ -261,7 +320,7 @@ describe("the envelope chart", () => {
 
   it("every example and edge case: every limit drawn is named at the right edge, and no two labels overlap", () => {
     const name = (i: number) => `phase-${String(i + 1).padStart(2, "0")}-hall-a-rows-${i * 8 + 1}-to-${i * 8 + 8}`;
-    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), hallOver(), substationOver(), fiveSubstations()];
+    const cases = [exampleText("pecos-yard"), exampleText("red-hills"), exampleText("prairie-burst"), manyPhases(12, name), manyPhasesOver(12, name), manyZones(), hallOver(), siteOver(), substationOver(), fiveSubstations()];
     for (const text of cases) {
       const site = siteOf(text);
       const d = chartData(site);

@@ -30,6 +30,11 @@ export function hallOver(): string {
   return replaceOnce(exampleText("pecos-yard"), "gpu: { h100-a: 1536 }", "gpu: { h100-a: 1800 }");
 }
 
+/** pecos-yard with the interconnect before the upgrade at 100 MW instead of 150 (site limit 95 MW): the site is over in → phase-1. */
+export function siteOver(): string {
+  return replaceOnce(exampleText("pecos-yard"), "interconnectMW: 150        # the utility's", "interconnectMW: 100        # the utility's");
+}
+
 /** pecos-yard with substation south over its transformers (and hall B over its cooling) in phase 3: 2,600 B200 nodes instead of 1,600. */
 export function substationOver(): string {
   return replaceOnce(exampleText("pecos-yard"), "gpu: { b200-b: 1600 }", "gpu: { b200-b: 2600 }");
@@ -57,5 +62,39 @@ export function fiveSubstations(): string {
   site.coolingZones.find((z: { name: string }) => z.name === "hall-a").substation = "east";
   site.coolingZones.push({ name: "yard-west", type: "air", capacityMW: 60, units: 12, redundancy: "N+1", pue: 1.08, substation: "west" });
   site.mining.find((p: { name: string }) => p.name === "yard-south").coolingZone = "yard-west";
+  return stringify(doc);
+}
+
+/**
+ * `manyPhases` with too little of everything: the interconnect at 90 MW
+ * (site over in the first moments), yard and hall A with less cooling (both
+ * over at once in most moments): OVER labels in narrow bands.
+ */
+export function manyPhasesOver(n: number, nameOf: (i: number) => string): string {
+  const doc = parse(manyPhases(n, nameOf));
+  const site = doc.config["repower:site"];
+  site.grid.interconnectMW = 90;
+  site.grid.firmMW = 10;
+  for (const z of site.coolingZones) {
+    if (z.name === "yard") z.capacityMW = 60;
+    if (z.name === "hall-a") z.capacityMW = 12;
+  }
+  return stringify(doc);
+}
+
+/** pecos-yard with nine more cooling zones of long names (three built in phase-2): a legend that wraps, many zone labels. */
+export function manyZones(): string {
+  const doc = parse(exampleText("pecos-yard"));
+  const site = doc.config["repower:site"];
+  for (let i = 0; i < 9; i++) {
+    site.coolingZones.push({
+      name: `liquid-hall-extension-${i + 1}`,
+      type: "direct-to-chip",
+      capacityMW: 10 + i * 3,
+      pue: 1.15,
+      substation: i % 2 ? "north" : "south",
+      ...(i % 3 === 0 ? { inService: { from: "phase-2" } } : {}),
+    });
+  }
   return stringify(doc);
 }

@@ -13,3 +13,19 @@ export type { Diagnostic, PolicyPackProcess } from "../../cli/policy-client";
 export function diagnose(pack: InstanceType<Client["PolicyPackProcess"]>, stack: string, resources: RegisteredResource[]) {
   return pack.diagnose(stack, resources);
 }
+
+export type { Analysis, NotApplicable } from "../../cli/policy-client";
+type Verdicts = Awaited<ReturnType<InstanceType<Client["PolicyPackProcess"]>["analyses"]>>;
+
+/**
+ * Everything the pack says of a stack in a preview (Analyze of each custom
+ * resource, then AnalyzeStack): every violation, and every policy that said
+ * it did not apply, each tagged with where it was said.
+ */
+export async function verdicts(pack: InstanceType<Client["PolicyPackProcess"]>, stack: string, resources: RegisteredResource[]) {
+  const v: Verdicts = await pack.analyses(stack, resources);
+  const perResource = v.resources.flatMap((a) => a.diagnostics.map((d) => ({ ...d, at: "resource" as const })));
+  const inStack = v.stack.diagnostics.map((d) => ({ ...d, at: "stack" as const }));
+  const notApplicable = [...v.resources.flatMap((a) => a.notApplicable.map((n) => ({ ...n, at: "resource" as const }))), ...v.stack.notApplicable.map((n) => ({ ...n, at: "stack" as const }))];
+  return { diagnostics: [...perResource, ...inStack], notApplicable };
+}

@@ -10,7 +10,7 @@ import { SITE_SPEC_VERSION, specVersionReadable } from "../../components/model";
 import { diagnose, policyClient, type PolicyPackProcess } from "../helpers/policy-pack";
 import { one, runStack, type RegisteredResource } from "../helpers/program";
 import { ROOT } from "../helpers/stacks";
-import { UNREADABLE_ENVELOPE_REPORTER } from "../../policies/site-context";
+import { ENVELOPE_REPORTER } from "../../policies/site-context";
 
 const json = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
 
@@ -76,7 +76,7 @@ describe("the pack and the envelope's spec version", () => {
     const ds = await diagnose(pack, "pecos-yard", withSpecVersion(newer));
     const found = ds.filter((d) => d.message.includes("site spec version"));
     // One cause, one violation: the pack reports an unreadable envelope from one policy.
-    expect(found.map((d) => [d.policyName, d.enforcementLevel])).toEqual([[UNREADABLE_ENVELOPE_REPORTER, "mandatory"]]);
+    expect(found.map((d) => [d.policyName, d.enforcementLevel])).toEqual([[ENVELOPE_REPORTER, "mandatory"]]);
     expect(found[0].message).toContain(`publishes site spec version "${newer}"`);
     expect(found[0].message).toContain(`understands site spec version ${SITE_SPEC_VERSION} and older`);
     // Nothing was evaluated from a spec the pack cannot read.

@@ -327,6 +327,6 @@ describe("one cause, one violation", () => {
   });
   it("a missing envelope is one violation, whatever else the stack holds", async () => {
     const ds = mandatory(await check(exampleText("prairie-burst"), (rs) => rs.filter((r) => !isEnvelope(r)), "prairie-burst"));
-    expect(ds.map((d) => d.policyName)).toEqual(["pool-matches-spec"]);
+    expect(ds.map((d) => d.policyName)).toEqual(["site-power-budget"]);
   });
 });

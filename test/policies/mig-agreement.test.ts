@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { boundarySite } from "../helpers/boundary-site";
 import { diagnose, policyClient, type Diagnostic, type PolicyPackProcess } from "../helpers/policy-pack";
 import { runStack, type RegisteredResource } from "../helpers/program";
-import { ROOT, tempDir, writeStack } from "../helpers/stacks";
+import { exampleText, replaceOnce, ROOT, tempDir, writeStack } from "../helpers/stacks";
 
 let pack: PolicyPackProcess;
 beforeAll(async () => {
@@ -46,9 +46,9 @@ const props = (r: RegisteredResource) => r.properties as any;
 const release = (rs: RegisteredResource[]) => props(rs.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && ["nvidia-device-plugin", "gpu-operator"].includes(props(r).chart))!);
 const migConfigMap = (rs: RegisteredResource[]) => props(rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && props(r).metadata?.name === "repower-mig-parted-config")!);
 const nodeRule = (rs: RegisteredResource[]) => props(rs.find((r) => r.type.endsWith(":NodeFeatureRule") && props(r).spec.rules[0].labels?.["repower.io/pool"] === "gpu")!).spec.rules[0];
-const setStrategy = (rs: RegisteredResource[], s: string) => {
+const setStrategy = (rs: RegisteredResource[], s: string, pool = "gpu") => {
   const map = release(rs).values.config.map;
-  map.gpu = map.gpu.replace(/migStrategy: \w+/, `migStrategy: ${s}`);
+  map[pool] = map[pool].replace(/migStrategy: \w+/, `migStrategy: ${s}`);
 };
 const setMigConfig = (rs: RegisteredResource[], configs: Record<string, unknown>) => {
   migConfigMap(rs).data["config.yaml"] = stringify({ version: "v1", "mig-configs": { "all-disabled": [{ devices: "all", "mig-enabled": false }], ...configs } });
@@ -176,5 +176,34 @@ describe("what the pack cannot read or see fails closed", () => {
       nodeRule(rs).labels["nvidia.com/device-plugin.config"] = "other";
     });
     expect(messages(other)).toEqual([expect.stringMatching(/^pool gpu: its nodes \(NodeFeatureRule boundary-gpu-nodes\) select device-plugin config other, which release nvidia-device-plugin-boundary does not hold \(it holds gpu\)/)]);
+  });
+});
+
+describe("every kind of node labelling: a managed node group, and hybrid nodes (labelled from the spec)", () => {
+  // prairie-burst with MIG on both pools: h200-c (eks-hybrid, its kubelet labels come from the spec) and burst-p5 (an EKS node group).
+  const text = replaceOnce(
+    replaceOnce(exampleText("prairie-burst"), "          sharing: time-slicing\n          replicas: 2\n", "          sharing: time-slicing\n          replicas: 2\n          migStrategy: single\n          migProfile: all-1g.18gb\n"),
+    "          instanceType: p5.48xlarge\n",
+    '          instanceType: p5.48xlarge\n        devicePlugin:\n          migStrategy: mixed\n          migProfile: { "3g.40gb": 1, "1g.10gb": 4 }\n',
+  );
+  let base: RegisteredResource[];
+  const run = async (tamper: (rs: RegisteredResource[]) => void) => {
+    base ??= (await runStack(writeStack(tempDir(), "prairie-burst", text))).resources;
+    const rs = structuredClone(base);
+    tamper(rs);
+    return messages((await diagnose(pack, "prairie-burst", rs)).filter((d) => d.policyName === POLICY));
+  };
+
+  it("as deployed, both agree", async () => {
+    expect(await run(() => {})).toEqual([]);
+  });
+
+  it("a node group without the label; hybrid nodes whose plugin config says none", async () => {
+    const ng = await run((rs) => {
+      delete props(rs.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && props(r).labels?.["repower.io/pool"] === "burst-p5")!).labels["nvidia.com/mig.config"];
+    });
+    expect(ng).toEqual([expect.stringMatching(/^pool burst-p5: config burst-p5: migStrategy mixed in release nvidia-device-plugin-prairie-burst, but its nodes \(node group \S+\) carry no nvidia\.com\/mig\.config label/)]);
+    const hybrid = await run((rs) => setStrategy(rs, "none", "h200-c"));
+    expect(hybrid).toEqual([expect.stringMatching(/^pool h200-c: config h200-c: migStrategy none .* on its nodes \(pool h200-c's hybrid nodes \(kubelet labels from the spec\); .* partitions its GPUs into 1g\.18gb/)]);
   });
 });

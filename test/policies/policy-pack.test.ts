@@ -256,14 +256,13 @@ describe("pool-matches-spec and tampering", () => {
 
 describe("fail closed", () => {
   const ENVELOPE_POLICIES = CONTRACT.filter(([n, l]) => l === "mandatory" && n !== "device-plugin-config-valid").map(([n]) => n);
-  const STACK_POLICIES = ["gpu-monitoring-present", "pool-matches-spec"];
   const isEnvelope = (r: RegisteredResource) => r.type === "kubernetes:core/v1:ConfigMap" && (r.properties as any).metadata?.name === "repower-site-envelope";
 
-  it("a deleted envelope ConfigMap is one mandatory violation (pool-matches-spec's), never a pass", async () => {
+  it("a deleted envelope ConfigMap is one mandatory violation (site-power-budget's, in stack analysis), never a pass", async () => {
     const ds = await check(site({}), (rs) => rs.filter((r) => !isEnvelope(r)));
-    expect(mandatory(ds).map((d) => d.policyName)).toEqual(["pool-matches-spec"]);
-    expect(mandatory(ds)[0].message).toMatch(/^pool-matches-spec cannot be checked: no repower-site-envelope ConfigMap among the stack's \d+ resources/);
-    expect(STACK_POLICIES).toContain(mandatory(ds)[0].policyName);
+    expect(mandatory(ds).map((d) => d.policyName)).toEqual(["site-power-budget"]);
+    expect(mandatory(ds)[0].message).toMatch(/^the site's budgets cannot be checked: no repower-site-envelope ConfigMap among the stack's \d+ resources/);
+    expect(ENVELOPE_POLICIES).toContain(mandatory(ds)[0].policyName);
   });
 
   it("a garbled envelope is a mandatory violation that says what is wrong", async () => {
