@@ -8,6 +8,7 @@
  * parser's own wording). Light on purpose: no Pulumi, no zod.
  */
 import { nearest } from "../components/model/spec-errors";
+import { wrapText } from "./wrap-text";
 
 /** A usage or input error: printed without a stack trace, exit status 2. */
 export class UsageError extends Error {
@@ -92,26 +93,35 @@ export function parseCommandLine(spec: CommandSpec, args: readonly string[]): Op
   return values;
 }
 
-/** Two columns: the left padded to `width`. */
+/** Help is read in a terminal: every line fits 80 columns. */
+const WIDTH = 80;
+
+/** Two columns: the left padded to `width`, the right wrapped under itself. */
 function columns(rows: [string, string][], indent = "  "): string[] {
   const width = Math.max(...rows.map(([l]) => l.length));
-  return rows.map(([l, r]) => `${indent}${l.padEnd(width)}   ${r}`.trimEnd());
+  return rows.flatMap(([l, r]) => wrapText(r, `${indent}${l.padEnd(width)}   `, WIDTH));
+}
+
+/** A line of prose wrapped at 80 columns; "exit status: …" continues under its first figure. */
+function prose(line: string): string[] {
+  if (line === "") return [""];
+  return wrapText(line, "", WIDTH, /^exit status: /.test(line) ? " ".repeat("exit status: ".length) : "");
 }
 
 /** `repower <command> --help`. */
 export function commandHelp(spec: CommandSpec): string {
-  const out = [`repower ${spec.name}: ${spec.summary}`, "", "usage:"];
-  for (const u of spec.usage) out.push(`  repower ${u}`);
+  const out = [...prose(`repower ${spec.name}: ${spec.summary}`), "", "usage:"];
+  for (const u of spec.usage) out.push(...wrapText(u, "  repower ", WIDTH, " ".repeat(`  repower ${spec.name} `.length)));
   out.push("", "options:");
   out.push(...columns([...spec.options, HELP_OPTION].map((o) => [`--${o.name}${o.type === "string" ? ` ${o.value ?? "<value>"}` : ""}`, o.help])));
-  if (spec.notes && spec.notes.length > 0) out.push("", ...spec.notes);
+  if (spec.notes && spec.notes.length > 0) out.push("", ...spec.notes.flatMap(prose));
   return out.join("\n");
 }
 
 /** `repower --help`: every command in one screen. */
 export function overallHelp(commands: readonly CommandSpec[], version: string): string {
   return [
-    `repower ${version}: the power envelope of a mining site's conversion to AI compute, checked offline`,
+    ...prose(`repower ${version}: the power envelope of a mining site's conversion to AI compute, checked offline`),
     "",
     "usage: repower <command> [options]",
     "",
@@ -121,6 +131,6 @@ export function overallHelp(commands: readonly CommandSpec[], version: string): 
     "  repower <command> --help    the options of a command",
     "  repower --version           the version",
     "",
-    "exit status: 0 every mandatory check holds, 1 one fails, 2 invalid input or usage",
+    ...prose("exit status: 0 every mandatory check holds, 1 one fails, 2 invalid input or usage"),
   ].join("\n");
 }

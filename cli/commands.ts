@@ -21,8 +21,7 @@ export const PREVIEW: CommandSpec = {
     { name: "watch", type: "boolean", help: "check one stack again on every change to its file (Ctrl-C stops)" },
   ],
   notes: [
-    "Give exactly one of --stack, --config-file and --all. No cloud credentials, no Pulumi CLI,",
-    "no network: the program runs under the Pulumi SDK's mocks and the policy pack as the engine starts it.",
+    "Give exactly one of --stack, --config-file and --all. No cloud credentials, no Pulumi CLI, no network: the program runs under the Pulumi SDK's mocks and the policy pack as the engine starts it.",
     "",
     "exit status: 0 no mandatory policy fails, 1 one fails, 2 invalid input (with --all, the worst stack's)",
   ],

@@ -2,8 +2,22 @@
  * The envelope of a site per phase as a plain, JSON-ready report, and its
  * rendering for a terminal. Used by `repower envelope` and `repower preview`.
  */
-import { envelopeRows, poolItKW, scenarios, type Budget, type BudgetRow, type LoadedStack, type PhaseRow, type Site } from "../components/model";
+import {
+  envelopeRows,
+  phaseDiff,
+  poolItKW,
+  round,
+  scenarios,
+  type Budget,
+  type BudgetRow,
+  type LoadedStack,
+  type PhaseDiff,
+  type PhaseRow,
+  type Site,
+} from "../components/model";
 import { grouped, paint as makePaint, percent, power, visibleLength, type Paint } from "./format";
+import { phaseFacts, startText } from "./phase-facts";
+import { wrapText } from "./wrap-text";
 
 /** A pool's nodes at a moment, and how many more would fit within every budget. */
 export interface PoolRoom {
@@ -13,9 +27,26 @@ export interface PoolRoom {
   moreNodesFit: number | null;
   /** The IT power of those nodes, MW (rack overhead included); null for cloud pools. */
   moreItMW: number | null;
+  /** The pool's cooling zone where it is not in service at the moment (no room until it is). */
+  zoneNotInService?: string;
 }
 
-export type ReportPhase = Omit<PhaseRow, "pools"> & { pools: PoolRoom[] };
+/** A moment of the report: the model's row, the room per pool, and on a phase's end the load diff against the phase before. */
+export type ReportPhase = Omit<PhaseRow, "pools"> & { pools: PoolRoom[]; diff?: PhaseDiff };
+
+const r6 = (v: number) => round(v) as number;
+
+/** The load diff with its MW rounded for JSON (6 decimals, as the rows). */
+function roundedDiff(d: PhaseDiff): PhaseDiff {
+  return {
+    ...d,
+    loads: d.loads.map((l) => ({ ...l, fromItMW: r6(l.fromItMW), toItMW: r6(l.toItMW) })),
+    mining: d.mining.map((m) => ({ ...m, retiredMW: r6(m.retiredMW), addedMW: r6(m.addedMW) })),
+    gpu: d.gpu.map((g) => ({ ...g, addedMW: r6(g.addedMW), removedMW: r6(g.removedMW) })),
+    retiredItMW: r6(d.retiredItMW),
+    addedItMW: r6(d.addedItMW),
+  };
+}
 
 export interface EnvelopeReport {
   stack: string;
@@ -32,9 +63,12 @@ export function reportPhases(site: Site): ReportPhase[] {
     const s = moments[i];
     return {
       ...row,
+      ...(row.transient ? {} : { diff: roundedDiff(phaseDiff(site, row.name)) }),
       pools: row.pools.map((x) => {
         const pool = site.gpuPools.find((p) => p.name === x.pool);
         if (pool === undefined || x.moreNodesFit === null) return { ...x, moreItMW: null };
+        const zone = pool.coolingZone;
+        if (zone !== undefined && !row.inService.coolingZone.includes(zone)) return { ...x, moreItMW: 0, zoneNotInService: zone };
         const now = s?.gpu[x.pool] ?? x.nodes;
         const more = (poolItKW(pool, now + x.moreNodesFit) - poolItKW(pool, now)) / 1000;
         return { ...x, moreItMW: Math.round(more * 1000) / 1000 };
@@ -83,6 +117,24 @@ export function shownBudgets(ph: Pick<PhaseRow, "budgets" | "siteLimitMW" | "fir
   return ph.budgets.filter((b) => !(b.kind === "firm" && b.ok && ph.firmLimitMW >= ph.siteLimitMW));
 }
 
+/** Equipment not in service and carrying nothing: named on one line instead of a row of zeros. */
+const idleOffline = (b: BudgetRow) => b.outOfService === true && b.ok && (b.used ?? 0) === 0;
+
+/** The budget rows a phase shows in the terminal: {@link shownBudgets} without idle equipment that is not in service. */
+export function tableBudgets(ph: Pick<PhaseRow, "budgets" | "siteLimitMW" | "firmLimitMW">): BudgetRow[] {
+  return shownBudgets(ph).filter((b) => !idleOffline(b));
+}
+
+/** "substation south, feed hall-b-1, cooling hall-b": equipment not in service at the moment, with nothing on it. */
+export function offlineText(ph: Pick<PhaseRow, "budgets" | "changes">): string | undefined {
+  // Equipment retired at this phase is named once, under "retired".
+  const retired = new Set((ph.changes?.retired ?? []).map((e) => e.name));
+  const names = ph.budgets
+    .filter((b) => idleOffline(b) && !retired.has(b.substation ?? b.subject))
+    .map((b) => budgetLabel({ ...b, outOfService: false }));
+  return names.length === 0 ? undefined : [...new Set(names)].join(", ");
+}
+
 const usedOf = (b: BudgetRow) => (b.used === null ? "?" : power(b.used, b.unit, b.kind));
 const limitOf = (b: BudgetRow) => (b.limit === null ? "?" : power(b.limit, b.unit, b.kind));
 
@@ -99,29 +151,43 @@ function budgetLines(rows: BudgetRow[], indent: string, p: Paint, labelWidth: nu
 /** "h100-a: 512 nodes, room for 1,252 more (≈ 63.86 MW IT)". */
 export function roomLine(x: PoolRoom): string {
   if (x.moreNodesFit === null) return `${x.pool}: ${grouped(x.nodes)} node${x.nodes === 1 ? "" : "s"} (cloud, not charged to the site)`;
-  const room = x.moreNodesFit === 0 ? "no room for more" : `room for ${grouped(x.moreNodesFit)} more (≈ ${grouped(x.moreItMW ?? 0, 2)} MW IT)`;
+  const room =
+    x.zoneNotInService !== undefined
+      ? `no room: ${x.zoneNotInService} is not in service`
+      : x.moreNodesFit === 0
+        ? "no room for more"
+        : `room for ${grouped(x.moreNodesFit)} more (≈ ${grouped(x.moreItMW ?? 0, 2)} MW IT)`;
   return `${x.pool}: ${grouped(x.nodes)} node${x.nodes === 1 ? "" : "s"}, ${room}`;
 }
 
 const sameFigures = (a: BudgetRow, b: BudgetRow | undefined) => b !== undefined && a.used === b.used && a.limit === b.limit;
 
-/** The envelope per phase as lines of text for a terminal (80 columns). */
+const WIDTH = 80;
+
+/** The envelope per phase as lines of text for a terminal (80 columns): each phase's date, what it changes, its budgets and room. */
 export function renderEnvelope(report: EnvelopeReport, p: Paint = makePaint(false)): string {
   const out: string[] = [];
   out.push(p.bold(report.site) + p.dim(`  ${report.file} (stack ${report.stack})`));
-  const labelWidth = Math.max(12, ...report.phases.flatMap((ph) => shownBudgets(ph).map((b) => budgetLabel(b).length)));
+  // Transient rows sit two columns further in: their labels count two more.
+  const labelWidth = Math.max(12, ...report.phases.flatMap((ph) => tableBudgets(ph).map((b) => budgetLabel(b).length + (ph.transient ? 2 : 0))));
   const ends = report.phases.filter((ph) => !ph.transient);
-  for (const ph of ends) {
+  for (const [i, ph] of ends.entries()) {
     out.push("");
-    out.push(p.bold(ph.name) + (ph.active ? "  " + p.bold("[active]") : ""));
-    const rows = shownBudgets(ph);
+    const start = startText(ph);
+    out.push(p.bold(ph.name) + (start ? `  ${start}` : "") + (ph.active ? "  " + p.bold("[active]") : ""));
+    const facts = phaseFacts(ph, i === 0);
+    const offline = offlineText(ph);
+    if (offline !== undefined) facts.push({ label: "not in service", text: offline });
+    const factWidth = Math.max(...facts.map((f) => f.label.length));
+    for (const f of facts) out.push(...wrapText(f.text, `  ${p.dim(f.label.padEnd(factWidth))}  `, WIDTH, " ".repeat(factWidth + 4)));
+    const rows = tableBudgets(ph);
     out.push(...budgetLines(rows, "  ", p, labelWidth));
     for (const x of ph.pools) out.push(p.dim(`  ${roomLine(x)}`));
     const tr = report.phases.find((t) => t.transient && t.name === ph.name);
     if (tr) {
       const key = (b: BudgetRow) => `${b.kind}/${b.subject}`;
       const end = new Map(ph.budgets.map((b) => [key(b), b]));
-      const differ = shownBudgets(tr).filter((b) => !sameFigures(b, end.get(key(b))) || !b.ok);
+      const differ = tableBudgets(tr).filter((b) => !sameFigures(b, end.get(key(b))) || !b.ok);
       const from = tr.from === "before-rollout" || tr.from === undefined ? "the fleet before the rollout still runs" : `${tr.from}'s miners still run`;
       if (differ.length === 0) out.push(p.dim(`  → transient into ${ph.name}: within the figures above`));
       else {

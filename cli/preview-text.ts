@@ -6,23 +6,14 @@
 import { budgetLabel, renderEnvelope } from "./envelope-report";
 import { countsLine, groupFindings, type Finding } from "./findings";
 import type { Paint } from "./format";
+import { wrapText } from "./wrap-text";
 import type { StackReport, Violation } from "./preview-report";
 
 export const WIDTH = 80;
 
 /** Words of `text` in lines of at most `width` columns, each after `indent`. */
-export function wrap(text: string, indent: string, width = WIDTH, rest = " ".repeat(indent.length)): string[] {
-  const out: string[] = [];
-  let line = "";
-  for (const word of text.split(/ +/)) {
-    if (line !== "" && indent.length + line.length + 1 + word.length > width) {
-      out.push(indent + line);
-      indent = rest;
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  if (line !== "") out.push(indent + line);
-  return out;
+export function wrap(text: string, indent: string, width = WIDTH, rest?: string): string[] {
+  return wrapText(text, indent, width, rest);
 }
 
 /** The message without its moment prefix. */

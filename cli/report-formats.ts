@@ -3,7 +3,8 @@
  * comment), SARIF 2.1.0 (code scanning, located at stack-file lines) and
  * JUnit XML (one test case per policy and phase).
  */
-import { budgetLabel } from "./envelope-report";
+import { budgetLabel, offlineText } from "./envelope-report";
+import { phaseFacts, startText } from "./phase-facts";
 import { countsLine, groupFindings } from "./findings";
 import { grouped } from "./format";
 import type { PolicyInfo } from "./policy-client";
@@ -37,14 +38,20 @@ export function markdownReport(reports: readonly StackReport[]): string {
     }
     out.push(`Site \`${r.site}\`, active phase \`${r.activePhase}\`, ${grouped(r.resources)} resources checked.${r.policies ? ` Policies: ${countsLine(r.policies)}.` : ""}`, "");
     const firm = r.phases.some((p) => p.firmLimitMW < p.siteLimitMW);
-    out.push(`| phase | facility | site limit |${firm ? " firm | firm limit |" : ""} binding budget |`, `|---|---:|---:|${firm ? "---:|---:|" : ""}---|`);
+    const dated = r.phases.some((p) => p.start !== undefined);
+    out.push(
+      `| phase |${dated ? " starts |" : ""} facility | site limit |${firm ? " firm | firm limit |" : ""} binding budget |`,
+      `|---|${dated ? "---|" : ""}---:|---:|${firm ? "---:|---:|" : ""}---|`,
+    );
     for (const p of r.phases) {
       const name = p.transient ? `→ into ${p.name} (transient)` : p.active ? `**${p.name}** (active)` : p.name;
       const over = p.budgets.some((b) => !b.ok);
       const binding = `${over ? "❌ " : ""}${budgetLabel(p.binding)} ${pct(p.binding.utilisationPercent)}`;
-      out.push(`| ${name} | ${mw(p.facilityMW)} | ${mw(p.siteLimitMW)} |${firm ? ` ${mw(p.firmFacilityMW)} | ${mw(p.firmLimitMW)} |` : ""} ${binding} |`);
+      const start = dated ? ` ${p.transient ? "" : (p.start ?? "")} |` : "";
+      out.push(`| ${name} |${start} ${mw(p.facilityMW)} | ${mw(p.siteLimitMW)} |${firm ? ` ${mw(p.firmFacilityMW)} | ${mw(p.firmLimitMW)} |` : ""} ${binding} |`);
     }
     out.push("");
+    out.push(...phaseChangesMarkdown(r.phases));
     const findings = groupFindings(r.violations, r.phases);
     const mand = findings.filter((f) => f.enforcementLevel === "mandatory");
     const adv = findings.filter((f) => f.enforcementLevel === "advisory");
@@ -63,6 +70,24 @@ export function markdownReport(reports: readonly StackReport[]): string {
     }
   }
   return out.join("\n");
+}
+
+/** What each phase changes: its date, the grid step, equipment commissioned or retired, the load diff, generation and standby. */
+function phaseChangesMarkdown(phases: StackReport["phases"]): string[] {
+  const ends = phases.filter((p) => !p.transient);
+  if (ends.length === 0) return [];
+  const out = ["**What each phase changes**", ""];
+  for (const [i, p] of ends.entries()) {
+    const start = startText(p);
+    const against = p.diff ? ` (against ${p.diff.from === "before-rollout" ? "the site before the rollout" : p.diff.from})` : "";
+    out.push(`- **${p.name}**${p.active ? " (active)" : ""}${start ? ` ${start}` : ""}${against}`);
+    const facts = phaseFacts(p, i === 0);
+    const offline = offlineText(p);
+    if (offline !== undefined) facts.push({ label: "not in service", text: offline });
+    for (const f of facts) out.push(`  - ${f.label}: ${mdEscape(f.text)}`);
+  }
+  out.push("");
+  return out;
 }
 
 function statusWord(r: StackReport): string {

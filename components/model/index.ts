@@ -14,6 +14,7 @@ export * from "./mig-pools";
 export * from "./device-plugin-config";
 export * from "./mig-profiles";
 export * from "./envelope-summary";
+export * from "./phase-diff";
 export * from "./remedies";
 export * from "./cooling-compatibility";
 export * from "./published-names";

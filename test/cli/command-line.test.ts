@@ -41,6 +41,20 @@ describe("help and version", () => {
     }
   });
 
+  it("every help fits 80 columns, option help wrapped under its own column", () => {
+    for (const args of [["--help"], ["preview", "--help"], ["envelope", "--help"], ["plan", "--help"], ["catalog", "--help"]]) {
+      const r = repower(args);
+      expect(r.status).toBe(0);
+      for (const line of r.stdout.split("\n")) expect([...line].length, `${args.join(" ")}: ${line}`).toBeLessThanOrEqual(80);
+    }
+    const preview = repower(["preview", "--help"]).stdout.split("\n");
+    const i = preview.findIndex((l) => l.startsWith("  --policy-pack-config <file>   "));
+    expect(preview.slice(i, i + 2)).toEqual([
+      "  --policy-pack-config <file>   policy settings (JSON, as pulumi preview's",
+      "                                flag); never lowers a mandatory policy",
+    ]);
+  });
+
   it("--version prints the package's version", () => {
     const r = repower(["--version"]);
     expect(r.status).toBe(0);

@@ -32,7 +32,7 @@ describe("exit status and output", () => {
   it("0 for an example within budget, with the envelope per phase and the verdict", () => {
     const r = repower(["preview", "--stack", "red-hills"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/rebuild {2}\[active\]/);
+    expect(r.stdout).toMatch(/\nrebuild {2}from 2026-04-01 {2}\[active\]\n {2}commissioned {2}cooling zone hall\n/);
     expect(r.stdout).toMatch(/rack density gb200 +132\.0 kW \/ +150\.0 kW +88\.0 % +ok/); // 18 × 6.667 + 12 kW of switch trays and power shelves, against maxRackKW 150
     // red-hills states no firm limit (it follows the interconnect), no overlap and no power cap: those checks do not apply.
     expect(r.stdout).toMatch(/✓ red-hills: 0 failed, 0 advisory, 10 passed, 3 not applicable \(\d+ resources\)\n$/);
@@ -45,7 +45,7 @@ describe("exit status and output", () => {
     const r = repower(["preview", "--config-file", file]);
     expect(r.status).toBe(1);
     // One cause, once, with the phases it hits; the first message whole, wrapped at 80 columns.
-    expect(r.stdout).toMatch(/findings \(2 causes, 3 violations\)\n\n✗ cooling-capacity {2}in 2 moments: phase-2, phase-3\n {4}\S*Pulumi\.over\.yaml:\d+ {2}repower:site\.rollout\.phases\[1\]\.gpu\.h100-a\n {4}phase phase-2: heat in zone hall-a 18\.66 MW is over zone hall-a's usable\n {4}cooling 18\.00 MW by 0\.66 MW\. To fit: remove 65 nodes of h100-a \(1800 →\n {4}1735\)/);
+    expect(r.stdout).toMatch(/findings \(2 causes, 3 violations\)\n\n✗ cooling-capacity {2}in 2 moments: phase-2, phase-3\n {4}\S*Pulumi\.over\.yaml:\d+ {2}repower:site\.rollout\.phases\[1\]\.gpu\.h100-a\n {4}phase phase-2: heat in zone hall-a 18\.66 MW is over zone hall-a's usable\n {4}cooling 18\.00 MW by 0\.66 MW\. To fit: remove 65 nodes of h100-a\n {4}\(1800 → 1735\)/); // a figure stays with its arrow
     expect(r.stdout).toMatch(/\n {4}· phase-3: heat in zone hall-a 18\.66 MW is over zone hall-a's usable cooling\n {6}18\.00 MW by 0\.66 MW\.\n/);
     expect(r.stdout).toMatch(/\n✗ rollout-transient-budget {2}in transient into phase-3\n/);
     expect(r.stdout).toMatch(/✗ over: 2 failed, 0 advisory, 11 passed, 0 not applicable \(\d+ resources\)\n$/);
@@ -187,7 +187,25 @@ describe("--out", () => {
     expect(md).toMatch(/^## repower preview: ❌ 1 of 2 sites fail/);
     expect(md).toMatch(/\*\*Failed\*\* \(2 causes\)\n\n- `cooling-capacity` in phase-2, phase-3 \(stacks\/Pulumi\.over\.yaml:\d+\): phase phase-2: .*\n {2}- also phase phase-3: /);
     expect(md).toMatch(/\| over \| ❌ fails \| cooling yard 64\.4 % \| 2 failed, 0 advisory, 11 passed, 0 not applicable \|/);
-    expect(md).toMatch(/\| phase-2 \| 83\.30 MW \| 142\.50 MW \| 22\.82 MW \| 57\.00 MW \| ❌ cooling hall-a 103\.7 % \|/);
+    expect(md).toMatch(/\| phase \| starts \| facility \| site limit \| firm \| firm limit \| binding budget \|/);
+    expect(md).toMatch(/\| phase-2 \| 2026-09-01 \| 83\.30 MW \| 142\.50 MW \| 22\.82 MW \| 57\.00 MW \| ❌ cooling hall-a 103\.7 % \|/);
+    // What each phase changes: 6,000 S19 XPs × 3.01 kW off; 1,288 more H100 nodes × 10.2 kW = 13.14 MW on.
+    expect(md).toContain(
+      [
+        "- **phase-2** from 2026-09-01 (against phase-1)",
+        "  - load: retires 18.06 MW of antminer-s19-xp (6,000 units), adds 13.14 MW IT in hall-a (h100-a, 1,288 nodes)",
+        "  - standby: gensets-north 4 MW diesel (never counted)",
+        "  - not in service: substation south, feed hall-b-1, feed hall-b-2, cooling hall-b",
+        "- **phase-3** from 2027-06-01 (against phase-2)",
+        "  - grid: interconnect 150 → 200 MW, firm 60 → 90 MW",
+        "  - commissioned: substation south; generation gas-south (20 MW gas, firm); transformers south-1; feeds hall-b-1, hall-b-2; cooling zone hall-b",
+        "  - load: retires 28.00 MW of antminer-s21 (8,000 units), adds 20.96 MW IT in hall-b (b200-b, 1,600 nodes)",
+        "  - generation: gas-south 20 MW gas, firm",
+      ].join("\n"),
+    );
+    // An undated site has no starts column; its cloud pool's nodes are listed, not charged.
+    expect(md).toMatch(/### burst[^]*\| phase \| facility \| site limit \|/);
+    expect(md).toMatch(/- \*\*phase-2\*\* \(against phase-1\)\n[^]*burst-p5 8 → 16 cloud nodes \(not charged\)/);
     expect(md).not.toMatch(/site site|transformer transformers/);
     expect(JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")).exitCode).toBe(1);
     const svg = fs.readFileSync(path.join(out, "over", "envelope.svg"), "utf8");

@@ -92,3 +92,30 @@ export function colourAt(line: string, needle: string): number | undefined {
     last = m.index + m[0].length;
   }
 }
+
+/**
+ * Bold and dim (SGR 1 and 2; 22 ends both, 0 resets) in effect where `needle`
+ * starts on a captured line with escapes; undefined when not found.
+ */
+export function weightAt(line: string, needle: string): { bold: boolean; dim: boolean } | undefined {
+  let bold = false;
+  let dim = false;
+  // eslint-disable-next-line no-control-regex
+  const re = /\u001b\[([\d;]*)m/g;
+  let plain = "";
+  let last = 0;
+  for (let m = re.exec(line); ; m = re.exec(line)) {
+    const chunk = line.slice(last, m ? m.index : line.length);
+    const at = (plain + chunk).indexOf(needle);
+    if (at >= 0 && at >= plain.length - needle.length + 1) return { bold, dim };
+    plain += chunk;
+    if (!m) return undefined;
+    for (const p of (m[1] === "" ? "0" : m[1]).split(";").map(Number)) {
+      if (p === 0) bold = dim = false;
+      else if (p === 1) bold = true;
+      else if (p === 2) dim = true;
+      else if (p === 22) bold = dim = false;
+    }
+    last = m.index + m[0].length;
+  }
+}
