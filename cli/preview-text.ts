@@ -11,11 +11,6 @@ import type { StackReport, Violation } from "./preview-report";
 
 export const WIDTH = 80;
 
-/** Words of `text` in lines of at most `width` columns, each after `indent`. */
-export function wrap(text: string, indent: string, width = WIDTH, rest?: string): string[] {
-  return wrapText(text, indent, width, rest);
-}
-
 /** The message without its moment prefix. */
 function withoutMoment(message: string): string {
   return message.replace(/^phase \S+?: /, "").replace(/^the transient into \S+ \([^)]*\): /, "");
@@ -30,12 +25,12 @@ function renderFinding(f: Finding, p: Paint): string[] {
   const where = `${first.location.file}:${first.location.line}`;
   const head = `${mark} ${p.bold(f.policy)}  ${f.moments.length === 1 ? "in" : `in ${f.moments.length} moments:`} ${f.moments.join(", ")}`;
   const out = [head, p.dim(`    ${where}  ${first.location.path}`)];
-  out.push(...wrap(first.message, "    "));
+  out.push(...wrapText(first.message, "    ", WIDTH));
   if (f.violations.length > 1) {
     if (f.enforcementLevel === "mandatory") {
-      for (const v of f.violations.slice(1)) out.push(...wrap(`${moment(v)}: ${firstSentence(withoutMoment(v.message))}`, "    · ", WIDTH, "      "));
+      for (const v of f.violations.slice(1)) out.push(...wrapText(`${moment(v)}: ${firstSentence(withoutMoment(v.message))}`, "    · ", WIDTH, "      "));
     } else {
-      out.push(...wrap(`and the same in ${f.violations.slice(1).map(moment).join(", ")}`, "    "));
+      out.push(...wrapText(`and the same in ${f.violations.slice(1).map(moment).join(", ")}`, "    ", WIDTH));
     }
   }
   return out;

@@ -233,12 +233,11 @@ function subjectsOf(load: Load): ReadonlySet<string> {
  * the new count. Those budgets are exactly what `evaluate` gives for the same
  * counts, without redoing the rest of the site.
  */
-function withMore(site: Site, env: Envelope, pool: GpuPool, extra: number): Envelope {
+function withMore(site: Site, env: Envelope, pool: GpuPool, extra: number, subjects: ReadonlySet<string>): Envelope {
   const count = (env.scenario.gpu[pool.name] ?? 0) + extra;
   const scenario: Scenario = { ...env.scenario, gpu: { ...env.scenario.gpu, [pool.name]: count } };
-  let changed: Load | undefined;
-  const loads = env.loads.map((l) => (l.kind === "gpu" && l.name === pool.name ? (changed = { ...l, count, itKW: poolItKW(pool, count) }) : l));
-  return evaluateLoads(site, scenario, loads, changed === undefined ? undefined : subjectsOf(changed));
+  const loads = env.loads.map((l) => (l.kind === "gpu" && l.name === pool.name ? { ...l, count, itKW: poolItKW(pool, count) } : l));
+  return evaluateLoads(site, scenario, loads, subjects);
 }
 
 /** Every budget the pool draws on holds at the moment `env`. */
@@ -326,7 +325,8 @@ export function moreNodesFit(site: Site, scenario: Scenario, poolName: string, e
   }
   // Budgets only grow with more nodes, so `ok` is monotone: usually the estimate is exact (two evaluations);
   // otherwise (a budget that appears only once the pool has nodes) search from it.
-  const ok = (steps: number) => holds(pool, withMore(site, env, pool, steps * step));
+  const subjects = subjectsOf(load);
+  const ok = (steps: number) => holds(pool, withMore(site, env, pool, steps * step, subjects));
   let lo = 0;
   let hi = estimate;
   if (hi > 0 && !ok(hi)) {

@@ -68,13 +68,21 @@ export async function inTerminal(
   }
 }
 
+/** The SGR state a terminal is in at a point of a line: foreground colour, bold, dim. */
+interface Sgr {
+  fg: number;
+  bold: boolean;
+  dim: boolean;
+}
+
 /**
- * The foreground colour (30–37, or 39 for the default) in effect where
- * `needle` starts on a captured line with escapes, following every SGR
- * sequence before it as a terminal would; undefined when not found.
+ * The SGR state in effect where `needle` starts on a captured line with
+ * escapes, following every SGR sequence before it as a terminal would
+ * (0 resets; 30–37 and 39 set the foreground; 1 bold, 2 dim, 22 ends both);
+ * undefined when not found.
  */
-export function colourAt(line: string, needle: string): number | undefined {
-  let fg = 39;
+function sgrAt(line: string, needle: string): Sgr | undefined {
+  const sgr: Sgr = { fg: 39, bold: false, dim: false };
   // eslint-disable-next-line no-control-regex
   const re = /\u001b\[([\d;]*)m/g;
   let plain = "";
@@ -82,40 +90,28 @@ export function colourAt(line: string, needle: string): number | undefined {
   for (let m = re.exec(line); ; m = re.exec(line)) {
     const chunk = line.slice(last, m ? m.index : line.length);
     const at = (plain + chunk).indexOf(needle);
-    if (at >= 0 && at >= plain.length - needle.length + 1) return fg;
+    if (at >= 0 && at >= plain.length - needle.length + 1) return sgr;
     plain += chunk;
     if (!m) return undefined;
     for (const p of (m[1] === "" ? "0" : m[1]).split(";").map(Number)) {
-      if (p === 0 || p === 39) fg = 39;
-      else if (p >= 30 && p <= 37) fg = p;
+      if (p === 0) Object.assign(sgr, { fg: 39, bold: false, dim: false });
+      else if (p === 39) sgr.fg = 39;
+      else if (p >= 30 && p <= 37) sgr.fg = p;
+      else if (p === 1) sgr.bold = true;
+      else if (p === 2) sgr.dim = true;
+      else if (p === 22) sgr.bold = sgr.dim = false;
     }
     last = m.index + m[0].length;
   }
 }
 
-/**
- * Bold and dim (SGR 1 and 2; 22 ends both, 0 resets) in effect where `needle`
- * starts on a captured line with escapes; undefined when not found.
- */
+/** The foreground colour (30–37, or 39 for the default) in effect where `needle` starts; undefined when not found. */
+export function colourAt(line: string, needle: string): number | undefined {
+  return sgrAt(line, needle)?.fg;
+}
+
+/** Bold and dim in effect where `needle` starts; undefined when not found. */
 export function weightAt(line: string, needle: string): { bold: boolean; dim: boolean } | undefined {
-  let bold = false;
-  let dim = false;
-  // eslint-disable-next-line no-control-regex
-  const re = /\u001b\[([\d;]*)m/g;
-  let plain = "";
-  let last = 0;
-  for (let m = re.exec(line); ; m = re.exec(line)) {
-    const chunk = line.slice(last, m ? m.index : line.length);
-    const at = (plain + chunk).indexOf(needle);
-    if (at >= 0 && at >= plain.length - needle.length + 1) return { bold, dim };
-    plain += chunk;
-    if (!m) return undefined;
-    for (const p of (m[1] === "" ? "0" : m[1]).split(";").map(Number)) {
-      if (p === 0) bold = dim = false;
-      else if (p === 1) bold = true;
-      else if (p === 2) dim = true;
-      else if (p === 22) bold = dim = false;
-    }
-    last = m.index + m[0].length;
-  }
+  const s = sgrAt(line, needle);
+  return s && { bold: s.bold, dim: s.dim };
 }
